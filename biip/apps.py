@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BiipConfig(AppConfig):
+    name = "biip"
+    verbose_name = "Shared"

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import path
+
+from biip import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("admin/", admin.site.urls),
+]

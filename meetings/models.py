@@ -1,0 +1,243 @@
+"""Panel meetings: attendance, agenda, numbered minutes, actions arising and formal
+advice."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from biip.models import Person, Publishable
+from plans.models import Action
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "Monthly panel meeting"
+        QUARTERLY_PUBLIC = "quarterly_public", "Quarterly public meeting"
+        OTHER = "other", "Other meeting"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        MINUTES_DRAFTED = "drafted", "Minutes drafted"
+        MINUTES_AGREED = "agreed", "Minutes agreed"
+        PUBLISHED = "published", "Minutes published"
+
+    title = models.CharField(max_length=300)
+    date = models.DateField()
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    place = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MONTHLY)
+    is_open_to_public = models.BooleanField(
+        "open to the public", default=False, help_text="Closed meetings are held in private"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    next_meeting = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="previous_meetings"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="meeting_ends_after_start",
+                violation_error_message="The meeting must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.date:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("admin:meetings_meeting_change", args=[self.pk])
+
+
+class Attendance(models.Model):
+    class Group(models.TextChoices):
+        PANEL = "panel", "Panel"
+        COUNCIL = "council", "Council"
+        GOVERNMENT = "government", "Government"
+        OTHER = "other", "Other"
+
+    class MeetingRole(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        MEMBER = "member", "Member"
+        ADVISER = "adviser", "Adviser"
+        OFFICER = "officer", "Officer"
+        OBSERVER = "observer", "Observer"
+
+    class Presence(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    group = models.CharField(max_length=10, choices=Group.choices)
+    role = models.CharField(max_length=8, choices=MeetingRole.choices, default=MeetingRole.MEMBER)
+    title_at_meeting = models.CharField(
+        max_length=200, blank=True, help_text="The person's title as the minutes give it"
+    )
+    presence = models.CharField(max_length=9, choices=Presence.choices, default=Presence.PRESENT)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "group", "order"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attend_meeting_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} at {self.meeting}"
+
+    def get_absolute_url(self):
+        return reverse("admin:meetings_attendance_change", args=[self.pk])
+
+
+class AgendaItem(Publishable):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    number = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=300)
+    presenter = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
+    )
+    papers = models.TextField(blank=True, help_text="The papers circulated for the item")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="agenda_number_unique_in_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.heading}"
+
+    def get_absolute_url(self):
+        return reverse("admin:meetings_agendaitem_change", args=[self.pk])
+
+
+class Minute(Publishable):
+    """A numbered paragraph of the minutes; numbering runs through the whole meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="minute_number_unique_in_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Minute {self.number} of {self.meeting}"
+
+    def get_absolute_url(self):
+        return reverse("admin:meetings_minute_change", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.agenda_item_id and self.agenda_item.meeting_id != self.meeting_id:
+            raise ValidationError({"agenda_item": "The agenda item must be of the same meeting."})
+
+
+class MeetingAction(Publishable):
+    """An action arising from a meeting, carried in the action log until done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    minute = models.ForeignKey(
+        Minute, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="meeting_actions")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=4, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    promoted_to = models.OneToOneField(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arising_from",
+        help_text="The improvement-plan action this was promoted into",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(status="open", completed_on__isnull=True)
+                | Q(status="done", completed_on__isnull=False),
+                name="meeting_action_done_has_date",
+                violation_error_message=(
+                    "A done action has the date it was done; an open one has none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def get_absolute_url(self):
+        return reverse("admin:meetings_meetingaction_change", args=[self.pk])
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today
+        )
+
+    def clean(self):
+        super().clean()
+        if self.minute_id and self.minute.meeting_id != self.meeting_id:
+            raise ValidationError({"minute": "The minute must be of the same meeting."})
+
+
+class FormalAdvice(models.Model):
+    """Formal advice the panel gave at a meeting; that none was given is recorded too."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="formal_advice")
+    none_given = models.BooleanField(default=False)
+    advice = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "formal advice"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(none_given=True, advice="") | (Q(none_given=False) & ~Q(advice="")),
+                name="formal_advice_given_or_none",
+                violation_error_message="Record the advice, or that none was given, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return "No formal advice given" if self.none_given else self.advice[:80]
+
+    def get_absolute_url(self):
+        return reverse("admin:meetings_formaladvice_change", args=[self.pk])

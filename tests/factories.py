@@ -1,0 +1,146 @@
+"""Factories in code: each makes one valid object with sensible defaults; pass keyword
+arguments to override any field."""
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group, User
+
+from biip.models import RAG, Directorate, Organisation, Person, Role
+from meetings.models import AgendaItem, Meeting, Minute
+from plans.models import Action, ImprovementPlan, ProgressUpdate, Risk, Theme
+
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_organisation(**kwargs) -> Organisation:
+    n = _n()
+    fields = {"name": f"Organisation {n}", "short_name": f"ORG{n}", "kind": "council"}
+    return Organisation.objects.create(**{**fields, **kwargs})
+
+
+def make_directorate(**kwargs) -> Directorate:
+    n = _n()
+    if "organisation" not in kwargs:
+        kwargs["organisation"] = make_organisation()
+    fields = {"name": f"Directorate {n}", "short_name": f"D{n}"}
+    return Directorate.objects.create(**{**fields, **kwargs})
+
+
+def make_person(**kwargs) -> Person:
+    n = _n()
+    if "organisation" not in kwargs:
+        kwargs["organisation"] = make_organisation()
+    fields = {"name": f"Person {n}", "title": "Officer"}
+    return Person.objects.create(**{**fields, **kwargs})
+
+
+def make_user(username: str, role: Role | None = None, **person_fields) -> User:
+    """A user who can sign in with password "pass-word-123", in the role's group, with the
+    Person record that links them to what they own."""
+    user = User.objects.create_user(
+        username=username,
+        password="pass-word-123",
+        first_name=username.capitalize(),
+        last_name="Example",
+        email=f"{username}@example.org",
+    )
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    if role == Role.ADMINISTRATOR:
+        user.is_staff = True
+        user.save()
+    person_fields.setdefault("name", user.get_full_name())
+    make_person(user=user, **person_fields)
+    return user
+
+
+def make_plan(**kwargs) -> ImprovementPlan:
+    n = _n()
+    fields = {
+        "title": f"Improvement Plan {n}",
+        "short_name": f"IP{n}",
+        "period_start": datetime.date(2019, 4, 1),
+        "period_end": datetime.date(2020, 3, 31),
+        "status": ImprovementPlan.Status.SIGNED_OFF,
+    }
+    return ImprovementPlan.objects.create(**{**fields, **kwargs})
+
+
+def make_theme(**kwargs) -> Theme:
+    n = _n()
+    fields = {"framework": Theme.Framework.LGA, "code": f"T{n}", "name": f"Theme {n}"}
+    return Theme.objects.create(**{**fields, **kwargs})
+
+
+def make_action(**kwargs) -> Action:
+    n = _n()
+    if "plan" not in kwargs:
+        kwargs["plan"] = make_plan()
+    if "directorate" not in kwargs:
+        kwargs["directorate"] = make_directorate()
+    if "lead_officer" not in kwargs:
+        kwargs["lead_officer"] = make_person(organisation=kwargs["directorate"].organisation)
+    fields = {
+        "reference": f"A-{n}",
+        "title": f"Action {n}",
+        "start_date": datetime.date(2019, 4, 1),
+        "original_due_date": datetime.date(2019, 12, 31),
+        "rag": RAG.GREEN,
+    }
+    return Action.objects.create(**{**fields, **kwargs})
+
+
+def make_update(action: Action, author: User, **kwargs) -> ProgressUpdate:
+    fields = {
+        "period": datetime.date(2019, 5, 1),
+        "rag": RAG.GREEN,
+        "narrative": "On track.",
+        "author": author,
+    }
+    return ProgressUpdate.objects.create(action=action, **{**fields, **kwargs})
+
+
+def make_risk(**kwargs) -> Risk:
+    n = _n()
+    if "owner" not in kwargs:
+        kwargs["owner"] = make_person()
+    fields = {
+        "reference": f"R-{n}",
+        "title": f"Risk {n}",
+        "category": Risk.Category.ECONOMIC,
+        "inherent_likelihood": 4,
+        "inherent_impact": 5,
+        "residual_likelihood": 3,
+        "residual_impact": 4,
+        "target_likelihood": 2,
+        "target_impact": 3,
+        "tolerance": 9,
+    }
+    return Risk.objects.create(**{**fields, **kwargs})
+
+
+def make_meeting(**kwargs) -> Meeting:
+    fields = {
+        "title": "Panel meeting",
+        "date": datetime.date(2019, 1, 29),
+        "start_time": datetime.time(12, 15),
+        "end_time": datetime.time(14, 15),
+    }
+    return Meeting.objects.create(**{**fields, **kwargs})
+
+
+def make_agenda_item(meeting: Meeting, **kwargs) -> AgendaItem:
+    fields = {"number": _n(), "heading": "Item"}
+    return AgendaItem.objects.create(meeting=meeting, **{**fields, **kwargs})
+
+
+def make_minute(agenda_item: AgendaItem, **kwargs) -> Minute:
+    fields = {"number": _n(), "text": "Noted."}
+    return Minute.objects.create(
+        meeting=agenda_item.meeting, agenda_item=agenda_item, **{**fields, **kwargs}
+    )
