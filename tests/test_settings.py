@@ -1,0 +1,71 @@
+"""Settings come from the environment; production refuses to start without a secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from biip.settings import database_from_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    script = (
+        "import biip.settings as s; print(s.DEBUG, s.TIME_ZONE, s.LANGUAGE_CODE, s.ALLOWED_HOSTS)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_development_defaults_need_no_environment():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True Europe/London en-gb")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = load_settings(DEBUG="false", SECRET_KEY="development-only-not-secret")
+    assert result.returncode != 0
+    assert "real secret" in result.stderr
+
+
+def test_production_starts_with_a_real_key_and_its_hosts():
+    result = load_settings(
+        DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tracker.example.org, localhost"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False Europe/London en-gb ['tracker.example.org', 'localhost']"
+
+
+def test_database_url_for_postgresql():
+    db = database_from_url("postgres://biip:s%40cret@db.example.org:5433/tracker")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "tracker",
+        "biip",
+        "s@cret",
+        "db.example.org",
+        "5433",
+    )
+
+
+def test_database_url_for_sqlite_and_unknown_schemes():
+    assert database_from_url("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
+    with pytest.raises(Exception, match="not supported"):
+        database_from_url("mysql://root@localhost/x")
