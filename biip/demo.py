@@ -39,7 +39,9 @@ from plans.models import (
     Action,
     AdviserEngagement,
     Assurance,
+    AssuranceStatus,
     Challenge,
+    Cycle,
     ImprovementPlan,
     Indicator,
     IndicatorValue,
@@ -121,6 +123,7 @@ REPORTED_MODELS = [
     Minute,
     MeetingAction,
     FormalAdvice,
+    Cycle,
 ]
 
 
@@ -263,6 +266,7 @@ class DemoLoader:
         self.load_assurance()
         self.load_indicators()
         self.load_advisers()
+        self.load_cycles()
 
     def load_users(self):
         """The four demo sign-ins, and accounts (that cannot sign in) for the other officers
@@ -298,6 +302,7 @@ class DemoLoader:
             if username == ADMIN_USERNAME:
                 self.admin = user
         self.panel_user = User.objects.get(username=PANEL_USERNAME)
+        self.secretariat_user = User.objects.get(username="secretariat")
 
     def load_organisations(self):
         data = self.read("organisations.toml")
@@ -550,12 +555,16 @@ class DemoLoader:
                 9 + (index * 5 + offset) % 8,
                 (index * 7 + offset * 13) % 60,
             )
+            completed_on = None
+            if rag == RAG.BLUE:
+                completed_on = spec.get("completed_on") or written.date()
             update = ProgressUpdate(
                 action=action,
                 period=period,
                 rag=rag,
                 narrative=narrative,
                 evidence=evidence.get(key, ""),
+                completed_on=completed_on,
                 author=author,
                 created_at=written,
             )
@@ -567,8 +576,7 @@ class DemoLoader:
 
             action.rag = rag
             action.last_update_at = written
-            if rag == RAG.BLUE:
-                action.completed_on = spec.get("completed_on") or written.date()
+            action.completed_on = completed_on
             self.save(action, written, author)
             previous = rag
         if notes:
@@ -715,7 +723,7 @@ class DemoLoader:
             decided_at = aware(row["decided_at"])
             if decided_at <= update.created_at:
                 raise DemoDataError(f"Assurance on {row['update']} predates the update")
-            self.get_or_create(
+            assurance, created = self.get_or_create(
                 Assurance,
                 {"update": update, "decided_by": self.panel_user, "decision": row["decision"]},
                 decided_at,
@@ -724,6 +732,14 @@ class DemoLoader:
                 comment=row.get("comment", ""),
                 decided_at=decided_at,
             )
+            action = update.action
+            if created and action.last_update_at == update.created_at:
+                # The decision is on the action's latest update: the action carries it.
+                action.assurance = assurance.decision
+                action.assured_rag = assurance.assured_rag or (
+                    update.rag if assurance.decision == AssuranceStatus.ASSURED else ""
+                )
+                self.save(action, decided_at, self.panel_user)
 
         for row in data["challenge"]:
             action = self.find(self.actions, row["action"], "action")
@@ -770,6 +786,26 @@ class DemoLoader:
                 theme=self.theme(row.get("theme")),
                 **fields,
             )
+
+    # -- monthly update cycles ---------------------------------------------------------
+
+    def load_cycles(self):
+        """Closed cycles for the months the demo has updates for, and the next one open:
+        the month the demo officer gives an update for."""
+        data = self.read("cycles.toml")["cycles"]
+        period, last_closed = data["first"], data["last_closed"]
+        while period <= add_months(last_closed, 1):
+            is_open = period > last_closed
+            opens_on = period.replace(day=data["opens_on_day"])
+            deadline = period.replace(day=data["deadline_day"])
+            cycle, created = self.get_or_create(
+                Cycle, {"period": period}, at(opens_on, 8), opens_on=opens_on, deadline=deadline
+            )
+            if created and not is_open:
+                cycle.closed_at = at(deadline + datetime.timedelta(days=3), 17)
+                cycle.closed_by = self.secretariat_user
+                self.save(cycle, cycle.closed_at, self.secretariat_user)
+            period = add_months(period, 1)
 
     # -- indicators and advisers ------------------------------------------------------
 

@@ -6,6 +6,8 @@ from plans.models import (
     AdviserEngagement,
     Assurance,
     Challenge,
+    Cycle,
+    Evidence,
     ImprovementPlan,
     Indicator,
     IndicatorValue,
@@ -182,3 +184,17 @@ class AdviserEngagementAdmin(SimpleHistoryAdmin):
     list_filter = ["theme"]
     search_fields = ["adviser__name", "focus_area"]
     list_select_related = ["adviser", "theme"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["original_name", "update", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "update__action__reference"]
+    list_select_related = ["update__action", "uploaded_by"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "opens_on", "deadline", "closed_at", "closed_by"]
+    date_hierarchy = "period"

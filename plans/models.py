@@ -287,6 +287,40 @@ class Risk(Publishable):
         return self.residual_score > self.tolerance
 
 
+class AssuranceStatus(models.TextChoices):
+    """Where an action's latest update stands with the panel."""
+
+    NOT_REVIEWED = "not_reviewed", "Not yet reviewed"
+    ASSURED = "assured", "Assured"
+    CHALLENGED = "challenged", "Challenged"
+    NOT_ASSURED = "not_assured", "Not assured"
+
+
+class ActionQuerySet(models.QuerySet):
+    """The statuses dashboards count and lists filter by. Each is also a plain function in
+    plans.queries that works on the action history too (for "as at" views)."""
+
+    def open(self):
+        from plans import queries
+
+        return queries.open_actions(self)
+
+    def overdue(self, today: datetime.date | None = None):
+        from plans import queries
+
+        return queries.overdue(self, today or timezone.localdate())
+
+    def slipped(self):
+        from plans import queries
+
+        return queries.slipped(self)
+
+    def stale(self, now: datetime.datetime | None = None):
+        from plans import queries
+
+        return queries.stale(self, now or timezone.now())
+
+
 class Action(Publishable):
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.PROTECT, related_name="actions")
     theme = models.ForeignKey(
@@ -317,6 +351,22 @@ class Action(Publishable):
         help_text="The latest update's RAG",
     )
     last_update_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assurance = models.CharField(
+        max_length=12,
+        choices=AssuranceStatus.choices,
+        default=AssuranceStatus.NOT_REVIEWED,
+        help_text="The panel's decision on the latest update",
+    )
+    assured_rag = models.CharField(
+        "assured RAG",
+        max_length=10,
+        choices=RAG.choices,
+        blank=True,
+        help_text="The RAG the panel assures, where it has decided",
+    )
+    revision_reason = models.TextField(
+        blank=True, help_text="Why the due date was revised, where it was"
+    )
     success_measure = models.TextField(blank=True)
     resources = models.TextField(blank=True)
     dependencies = models.ManyToManyField(
@@ -325,6 +375,8 @@ class Action(Publishable):
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
     risks = models.ManyToManyField(Risk, blank=True, related_name="actions")
     history = HistoricalRecords(m2m_fields=[recommendations, risks])
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "reference"]
@@ -379,7 +431,11 @@ class Action(Publishable):
         now = now or timezone.now()
         if self.last_update_at is None:
             return True
-        return (now - self.last_update_at).days > STALE_AFTER_DAYS
+        return now - self.last_update_at > datetime.timedelta(days=STALE_AFTER_DAYS)
+
+    @property
+    def is_slipped(self) -> bool:
+        return self.slippage_days > 0
 
 
 class Milestone(models.Model):
@@ -411,6 +467,13 @@ class ProgressUpdate(models.Model):
     rag = models.CharField("RAG", max_length=10, choices=RAG.choices)
     narrative = models.TextField()
     evidence = models.TextField(blank=True, help_text="Links to evidence, one a line")
+    revised_due_date = models.DateField(
+        null=True, blank=True, help_text="A new due date for the action, where it moves"
+    )
+    revision_reason = models.TextField(blank=True, help_text="Why the due date moves")
+    completed_on = models.DateField(
+        null=True, blank=True, help_text="When the action was completed (for Blue)"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
@@ -428,6 +491,16 @@ class ProgressUpdate(models.Model):
                 condition=Q(period__day=1),
                 name="update_period_first_of_month",
                 violation_error_message="The period is the first day of a month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_due_date__isnull=True) | ~Q(revision_reason=""),
+                name="update_revised_due_has_reason",
+                violation_error_message="A revised due date needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rag=RAG.BLUE) | Q(completed_on__isnull=False),
+                name="update_blue_has_completion_date",
+                violation_error_message="Blue (complete) needs the date it was completed.",
             ),
         ]
 
@@ -672,3 +745,117 @@ class AdviserEngagement(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:plans_adviserengagement_change", args=[self.pk])
+
+
+def evidence_path(evidence: "Evidence", filename: str) -> str:
+    """Stored under a random name: the user's file name is kept only as data, so path
+    tricks in it do nothing."""
+    import uuid
+
+    return f"evidence/{evidence.update.period:%Y-%m}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file of evidence attached to an update: stored privately (outside the static and
+    public media folders) and served only through a permission-checked view."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+    CONTENT_TYPES = {
+        "application/pdf": ".pdf",
+        "application/msword": ".doc",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+        "application/vnd.ms-excel": ".xls",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+        "application/vnd.ms-powerpoint": ".ppt",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+        "image/png": ".png",
+        "image/jpeg": ".jpg",
+        "image/gif": ".gif",
+    }
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_files"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update", "uploaded_at"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__lte=10 * 1024 * 1024),
+                name="evidence_at_most_10_mb",
+                violation_error_message="Evidence files are at most 10 MB.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("evidence", args=[self.pk])
+
+
+class CycleQuerySet(models.QuerySet):
+    def current(self) -> "Cycle | None":
+        """The earliest cycle still open: the month officers are updating for."""
+        return self.filter(closed_at__isnull=True).order_by("period").first()
+
+
+class Cycle(models.Model):
+    """A monthly update cycle: officers update in the window before the panel's meeting;
+    the secretariat closes it (and, with the reports issue, freezes a snapshot)."""
+
+    period = models.DateField(unique=True, help_text="The first day of the month")
+    opens_on = models.DateField()
+    deadline = models.DateField(help_text="The last day for officers' updates")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles_closed",
+    )
+    history = HistoricalRecords()
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="cycle_period_first_of_month",
+                violation_error_message="The period is the first day of a month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("opens_on")),
+                name="cycle_deadline_after_opening",
+                violation_error_message="The deadline cannot be before the window opens.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period:%B %Y} cycle"
+
+    def get_absolute_url(self):
+        return reverse("cycle-status")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+def current_period(today: datetime.date | None = None) -> datetime.date:
+    """The month updates are due for: the open cycle's, else this calendar month."""
+    cycle = Cycle.objects.current()
+    if cycle is not None:
+        return cycle.period
+    return (today or timezone.localdate()).replace(day=1)
