@@ -155,7 +155,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded evidence: stored privately, never served as static or public media, only through
+# a permission-checked view.
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+DJANGO_TABLES2_TEMPLATE = "tables/govuk.html"
 
 SERVICE_NAME = "Improvement Tracker"
 
