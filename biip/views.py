@@ -9,34 +9,24 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from biip.dashboard import by_due_date, rag_counts, stacked_bar, summary
+from biip.dashboard import AsAtForm, Moment, dashboard
 from biip.forms import SignInForm
 from biip.models import role_of
-from plans.models import ImprovementPlan
-
-YOUR_ACTIONS_SHOWN = 10
 
 
 @require_safe
 @login_required
 def home(request):
-    """Who you are, where the current plan stands by RAG, and the actions you lead."""
-    plan = ImprovementPlan.objects.current()
-    context = {"role": role_of(request.user), "plan": plan}
-    if plan is not None:
-        counts = rag_counts(plan.actions.all())
-        mine = plan.actions.filter(lead_officer__user=request.user)
-        my_counts = rag_counts(mine)
-        my_total = sum(item.count for item in my_counts)
-        context |= {
-            "rag_counts": counts,
-            "total": sum(item.count for item in counts),
-            "bar": stacked_bar(counts),
-            "my_summary": summary(my_counts),
-            "my_total": my_total,
-            "my_actions": list(by_due_date(mine)[:YOUR_ACTIONS_SHOWN]) if my_total else [],
-        }
-    return render(request, "home.html", context)
+    """The dashboard: where the programme stands, today or (?as_at=YYYY-MM-DD) as it stood
+    at the end of a past day. An officer's own actions come first. A date that is not real,
+    or is in the future, gets a message beside the field, and today's dashboard."""
+    form = AsAtForm(request.GET)
+    day = form.cleaned_data["as_at"] if form.is_valid() else None
+    moment = Moment.at(day) if day else Moment.live()
+    if day:
+        form = AsAtForm(initial={"as_at": day.isoformat()})
+    context = {"role": role_of(request.user), "form": form, "moment": moment}
+    return render(request, "home.html", context | dashboard(request.user, moment))
 
 
 @require_http_methods(["GET", "POST"])

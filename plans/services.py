@@ -1,0 +1,424 @@
+"""Writes that touch several rows, each one function: keyword-only and typed, taking the
+acting user, checking their permission, running in one transaction and full_clean()ing
+every row it saves. Every saved row's history records the acting user, whether the call
+comes from a request or not.
+
+Monthly updates: there is one update per action per month (a database constraint). A second
+submission for the same month revises that update in place: the update's history keeps
+every earlier version, evidence files are added to those already attached, and the author
+becomes whoever made the latest claim.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from pathlib import PurePath
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from biip.models import RAG, Role
+from plans.access import can_assure, can_update_action, has_role
+from plans.models import (
+    Action,
+    Assurance,
+    AssuranceStatus,
+    Challenge,
+    Evidence,
+    Milestone,
+    ProgressUpdate,
+    current_period,
+)
+
+# The ratings an update may claim (not "not yet rated"), worst first.
+RATINGS = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.BLUE)
+MAX_FILES = 10
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel and PowerPoint 97-2003
+ZIP = b"PK\x03\x04"  # .docx, .xlsx, .pptx are zip packages
+# Each allowed extension: the content type it is stored and served as, and the first bytes
+# a real file of that kind starts with. The browser's claimed type is never trusted.
+FILE_KINDS: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".doc": ("application/msword", (OLE2,)),
+    ".xls": ("application/vnd.ms-excel", (OLE2,)),
+    ".ppt": ("application/vnd.ms-powerpoint", (OLE2,)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (ZIP,),
+    ),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)),
+    ".pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        (ZIP,),
+    ),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+}
+KINDS_IN_WORDS = "a PDF, a Word, Excel or PowerPoint document, or a PNG, JPEG or GIF image"
+# Model field names that a form calls differently.
+FORM_FIELD = {"evidence": "evidence_links"}
+
+
+class Conflict(Exception):
+    """The action changed after the form was opened (someone else saved an update, an
+    assurance decision or an edit): nothing was written. Carries the action as it is now
+    and its current version, so the form can show what changed and be submitted again."""
+
+    def __init__(self, action: Action, *, seen_version: int, version: int):
+        super().__init__(
+            f"{action.reference} changed since the form was opened "
+            f"(version {seen_version}, now {version})"
+        )
+        self.action = action
+        self.seen_version = seen_version
+        self.version = version
+
+
+def action_version(action: Action) -> int:
+    """The action's latest history id: it changes whenever anyone saves the action."""
+    version = action.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return version or 0
+
+
+def _save(obj: models.Model, user: AbstractBaseUser) -> None:
+    """Validate (fields, clean() and constraints), then save with history by `user`."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError(
+                {FORM_FIELD.get(key, key): value for key, value in error.error_dict.items()}
+            ) from error
+        raise
+    obj._history_user = user
+    obj.save()
+
+
+def _lines(text: str) -> str:
+    """One item a line, trimmed, blank lines left out."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def file_kind(upload: UploadedFile) -> str:
+    """The content type of an uploaded evidence file, from its extension and its first
+    bytes; ValidationError (naming the file) if it is not an accepted kind or too big."""
+    name = PurePath(upload.name or "").name
+    kind = FILE_KINDS.get(PurePath(name).suffix.lower())
+    if kind is None:
+        raise ValidationError(f"“{name}” must be {KINDS_IN_WORDS}.")
+    if not upload.size:
+        raise ValidationError(f"“{name}” is empty: choose the file again, or another.")
+    if upload.size > Evidence.MAX_BYTES:
+        raise ValidationError(f"“{name}” is larger than 10 MB: each file must be 10 MB or less.")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    content_type, signatures = kind
+    if not head.startswith(signatures):
+        raise ValidationError(
+            f"“{name}” is not a real {PurePath(name).suffix.lower()[1:].upper()} file: "
+            "its contents do not match its name."
+        )
+    return content_type
+
+
+def _original_name(upload: UploadedFile) -> str:
+    """The user's file name, kept only as data (the stored file has a random name)."""
+    path = PurePath(PurePath(upload.name or "evidence").name)
+    suffix = path.suffix[:20]
+    return path.stem[: 255 - len(suffix)] + suffix
+
+
+def _update_errors(
+    *,
+    user: AbstractBaseUser,
+    action: Action,
+    period: datetime.date,
+    rag: str,
+    narrative: str,
+    files: Sequence[UploadedFile],
+    revised_due_date: datetime.date | None,
+    revision_reason: str,
+    completed_on: datetime.date | None,
+) -> dict[str, list[str]]:
+    """Every problem with an update, by form field, so all are reported at once."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if rag not in RATINGS:
+        add("rag", "Choose how the action is going: Red, Amber, Green or Blue.")
+    if not narrative.strip():
+        if rag in (RAG.RED, RAG.AMBER):
+            add(
+                "narrative",
+                "Say what is being done to bring the action back on track: a Red or Amber "
+                "update needs a narrative.",
+            )
+        else:
+            add("narrative", "Enter a narrative: what has happened on the action this month.")
+    today = timezone.localdate()
+    if rag == RAG.BLUE and completed_on is None:
+        add("completed_on", "Enter the date the action was completed: Blue means complete.")
+    elif rag != RAG.BLUE and completed_on is not None:
+        add(
+            "completed_on",
+            "Only a Blue (complete) update has a completion date: choose Blue, or clear the date.",
+        )
+    elif completed_on is not None and completed_on > today:
+        add("completed_on", "The completion date cannot be in the future.")
+    if revised_due_date is not None and not revision_reason.strip():
+        add("revision_reason", "Say why the due date moves: a revised due date needs a reason.")
+    if revised_due_date is None and revision_reason.strip():
+        add("revised_due_date", "Enter the revised due date, or clear the reason.")
+    if revised_due_date and action.start_date and revised_due_date < action.start_date:
+        add(
+            "revised_due_date",
+            "The revised due date cannot be before the action started "
+            f"({date_format(action.start_date)}).",
+        )
+    current = current_period(today)
+    if period.day != 1:
+        add("period", "The period is the first day of a month.")
+    elif period != current and not has_role(user, Role.SECRETARIAT, Role.ADMINISTRATOR):
+        add(
+            "period",
+            f"Updates are for the current cycle, {current:%B %Y}: only the secretariat can "
+            "give an update for another month.",
+        )
+    if len(files) > MAX_FILES:
+        add("files", f"Choose at most {MAX_FILES} files at a time.")
+    for upload in files:
+        try:
+            file_kind(upload)
+        except ValidationError as error:
+            errors.setdefault("files", []).extend(error.messages)
+    return errors
+
+
+def _milestones(action: Action, chosen: Iterable[Milestone | int]) -> list[Milestone]:
+    """The chosen milestones, which must be this action's; those already complete are
+    left as they are."""
+    pks = {item.pk if isinstance(item, Milestone) else int(item) for item in chosen}
+    found = list(Milestone.objects.filter(action=action, pk__in=pks))
+    if len(found) != len(pks):
+        raise ValidationError({"completed_milestones": "Choose only this action's milestones."})
+    return [milestone for milestone in found if milestone.completed_on is None]
+
+
+def record_update(
+    *,
+    user: AbstractBaseUser,
+    action: Action,
+    period: datetime.date,
+    rag: str,
+    narrative: str,
+    evidence_links: str = "",
+    files: Sequence[UploadedFile] = (),
+    completed_milestones: Iterable[Milestone | int] = (),
+    revised_due_date: datetime.date | None = None,
+    revision_reason: str = "",
+    completed_on: datetime.date | None = None,
+    seen_version: int,
+) -> ProgressUpdate:
+    """Record (or, for a month already updated, revise) the monthly update on an action:
+    store its evidence files, complete the chosen milestones and move the action (RAG,
+    completion, revised due date; assurance back to "not yet reviewed", since a new claim
+    needs new assurance).
+
+    `seen_version` is action_version() when the form was opened: if the action changed
+    since, raise Conflict and write nothing. Bad input raises ValidationError keyed by
+    form field (rag, narrative, evidence_links, files, completed_milestones, completed_on,
+    revised_due_date, revision_reason, period). The action moves only if this is its latest
+    month's update (the secretariat may fill in an earlier month)."""
+    if not can_update_action(user, action):
+        raise PermissionDenied("Only the action's officers and the secretariat may update it.")
+    files = list(files)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            action = Action.objects.select_for_update().get(pk=action.pk)
+            version = action_version(action)
+            if version != seen_version:
+                raise Conflict(action, seen_version=seen_version, version=version)
+            errors = _update_errors(
+                user=user,
+                action=action,
+                period=period,
+                rag=rag,
+                narrative=narrative,
+                files=files,
+                revised_due_date=revised_due_date,
+                revision_reason=revision_reason,
+                completed_on=completed_on,
+            )
+            if errors:
+                raise ValidationError(errors)
+            milestones = _milestones(action, completed_milestones)
+            now = timezone.now()
+
+            update = action.updates.filter(period=period).first() or ProgressUpdate(
+                action=action, period=period, created_at=now
+            )
+            update.rag = rag
+            update.narrative = narrative.strip()
+            update.evidence = _lines(evidence_links)
+            update.completed_on = completed_on if rag == RAG.BLUE else None
+            update.revised_due_date = revised_due_date
+            update.revision_reason = revision_reason.strip() if revised_due_date else ""
+            update.author = user
+            _save(update, user)
+
+            for upload in files:
+                evidence = Evidence(
+                    update=update,
+                    original_name=_original_name(upload),
+                    content_type=file_kind(upload),
+                    size=upload.size,
+                    uploaded_by=user,
+                    uploaded_at=now,
+                )
+                evidence.file.save(evidence.original_name, upload, save=False)
+                stored.append(evidence.file.name)
+                _save(evidence, user)
+
+            for milestone in milestones:
+                milestone.completed_on = timezone.localdate()
+                _save(milestone, user)
+
+            if not action.updates.filter(period__gt=period).exists():
+                action.rag = rag
+                action.completed_on = update.completed_on
+                action.last_update_at = now
+                action.assurance = AssuranceStatus.NOT_REVIEWED
+                action.assured_rag = ""
+                if revised_due_date is not None:
+                    action.revised_due_date = revised_due_date
+                    action.revision_reason = update.revision_reason
+                _save(action, user)
+    except BaseException:
+        for name in stored:  # the rows are rolled back: leave no orphan files behind
+            default_storage.delete(name)
+        raise
+    return update
+
+
+def _latest_update_id(action: Action) -> int | None:
+    return action.updates.order_by("-period").values_list("pk", flat=True).first()
+
+
+def record_assurance(
+    *,
+    user: AbstractBaseUser,
+    update: ProgressUpdate,
+    decision: str,
+    assured_rag: str = "",
+    comment: str = "",
+    question: str = "",
+) -> Assurance:
+    """The panel's (or the secretariat's) decision on an update's RAG. Challenged needs a
+    question, which is raised as a Challenge on the action and the update; not assured
+    needs a comment saying why. Assured with no assured RAG assures the officer's RAG.
+    If the update is the action's latest, the action carries the decision."""
+    if not can_assure(user):
+        raise PermissionDenied("Only the panel and the secretariat record assurance.")
+    errors: dict[str, str] = {}
+    if decision not in Assurance.Decision.values:
+        errors["decision"] = "Choose whether the update is assured, challenged or not assured."
+    if assured_rag and assured_rag not in RATINGS:
+        errors["assured_rag"] = "Choose Red, Amber, Green or Blue, or no assured RAG."
+    if decision == Assurance.Decision.CHALLENGED and not question.strip():
+        errors["question"] = "Enter the question the officer must answer: a challenge needs one."
+    if decision == Assurance.Decision.NOT_ASSURED and not comment.strip():
+        errors["comment"] = "Say why the update is not assured."
+    if errors:
+        raise ValidationError(errors)
+    if decision == Assurance.Decision.ASSURED and not assured_rag:
+        assured_rag = update.rag
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=update.action_id)
+        now = timezone.now()
+        assurance = Assurance(
+            update=update,
+            decision=decision,
+            assured_rag=assured_rag,
+            comment=comment.strip(),
+            decided_by=user,
+            decided_at=now,
+        )
+        _save(assurance, user)
+        if decision == Assurance.Decision.CHALLENGED:
+            challenge = Challenge(
+                action=action,
+                update=update,
+                question=question.strip(),
+                raised_by=user,
+                raised_at=now,
+            )
+            _save(challenge, user)
+        if _latest_update_id(action) == update.pk:
+            action.assurance = decision
+            action.assured_rag = assured_rag
+            _save(action, user)
+    return assurance
+
+
+def raise_challenge(
+    *,
+    user: AbstractBaseUser,
+    action: Action,
+    question: str,
+    update: ProgressUpdate | None = None,
+) -> Challenge:
+    """A panel member's (or the secretariat's) question on an action, or on one of its
+    updates; open until the action's officers answer it."""
+    if not can_assure(user):
+        raise PermissionDenied("Only the panel and the secretariat raise challenges.")
+    if not question.strip():
+        raise ValidationError({"question": "Enter the question the officer must answer."})
+    with transaction.atomic():
+        challenge = Challenge(
+            action=action,
+            update=update,
+            question=question.strip(),
+            raised_by=user,
+            raised_at=timezone.now(),
+        )
+        _save(challenge, user)
+    return challenge
+
+
+def answer_challenge(*, user: AbstractBaseUser, challenge: Challenge, response: str) -> Challenge:
+    """The action's officers' (or the secretariat's) answer to a challenge. A challenge is
+    answered once: a second answer is refused, so the first is never overwritten."""
+    if not can_update_action(user, challenge.action):
+        raise PermissionDenied("Only the action's officers and the secretariat may answer.")
+    if not response.strip():
+        raise ValidationError({"response": "Enter your response to the challenge."})
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if challenge.status != Challenge.Status.OPEN:
+            answered = (
+                f" by {challenge.responded_by.get_full_name() or challenge.responded_by}"
+                if challenge.responded_by
+                else ""
+            )
+            raise ValidationError(
+                {
+                    "response": f"This challenge was answered already{answered}: it cannot be "
+                    "answered again."
+                }
+            )
+        challenge.response = response.strip()
+        challenge.responded_by = user
+        challenge.responded_at = timezone.now()
+        challenge.status = Challenge.Status.ANSWERED
+        _save(challenge, user)
+    return challenge

@@ -1,0 +1,239 @@
+"""The action list (filtered, sorted, paginated, exported, live or as at a past date) and
+the action page (everything about one action, its timeline and its change history)."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Model, Prefetch, prefetch_related_objects
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_safe
+from django_tables2.export import TableExport
+
+from biip.models import RAG
+from plans.access import can_assure, can_manage_plans, can_update_action, get_action_for_view
+from plans.filters import ActionFilter
+from plans.models import Action, Assurance
+from plans.tables import PER_PAGE, ActionTable
+
+EXPORT_FORMATS = {"csv": "CSV", "xlsx": "spreadsheet (XLSX)"}
+HISTORY_RELATIONS = ("history_user", "plan", "theme", "directorate", "lead_officer", "lead_member")
+HISTORY_M2M = {
+    "recommendations": ("historicalaction_recommendations_set", "recommendation"),
+    "risks": ("historicalaction_risks_set", "risk"),
+}
+NOT_SET = "Not set"
+
+
+def query_string(request, **changes) -> str:
+    """The request's query string with `changes` (None removes a parameter)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    return "?" + params.urlencode() if params else ""
+
+
+def paginate(table, request) -> None:
+    """25 rows a page; a page that is not a number shows the first, one past the end the
+    last. The caption says which rows these are."""
+    try:
+        table.paginate(page=int(request.GET.get("page", 1)), per_page=PER_PAGE)
+    except (ValueError, PageNotAnInteger):
+        table.paginate(page=1, per_page=PER_PAGE)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+    page = table.page
+    if page.paginator.count:
+        table.caption = (
+            f"Actions {page.start_index()} to {page.end_index()} of {page.paginator.count}"
+        )
+
+
+def export_response(table, export_format: str, day: datetime.date | None):
+    stem = f"actions-as-at-{day:%Y-%m-%d}" if day else f"actions-{timezone.localdate():%Y-%m-%d}"
+    exporter = TableExport(export_format, table, dataset_kwargs={"title": "Actions"})
+    return exporter.response(filename=f"{stem}.{export_format}")
+
+
+@require_safe
+@login_required
+def action_list(request):
+    """Every action, filtered by the URL contract's filters, live or as at a past date."""
+    filterset = ActionFilter(request.GET, request=request)
+    table = ActionTable(filterset.qs.order_by("-plan__period_start", "reference", "id"))
+    table.order_by = request.GET.get("sort")
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:
+        return export_response(table, export_format, filterset.day)
+    paginate(table, request)
+    form = filterset.form
+    base = reverse("actions")
+    context = {
+        "filterset": filterset,
+        "form": form,
+        "table": table,
+        "count": table.paginator.count,
+        "day": filterset.day,
+        "selects": [form[name] for name in ActionFilter.SELECTS],
+        "flags": [form[name] for name in ActionFilter.FLAGS],
+        "live_url": base + query_string(request, as_at=None, page=None),
+        "exports": [
+            (label, base + query_string(request, page=None, _export=key))
+            for key, label in EXPORT_FORMATS.items()
+        ],
+    }
+    return render(request, "plans/action_list.html", context)
+
+
+@dataclass
+class Link:
+    text: str
+    url: str | None
+
+
+@dataclass
+class Entry:
+    """One event in an action's timeline: an update, an assurance decision or a challenge."""
+
+    kind: str
+    when: datetime.datetime
+    item: Any
+
+
+@dataclass
+class Change:
+    """One row of an action's change history: a field's old and new value, in words."""
+
+    when: datetime.datetime
+    who: str
+    field: str
+    old: str = ""
+    new: str = ""
+
+
+def evidence_links(text: str) -> list[Link]:
+    """The update's evidence lines; only web addresses become links."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [
+        Link(line, line if line.startswith(("https://", "http://")) else None) for line in lines
+    ]
+
+
+def timeline(updates, challenges) -> list[Entry]:
+    entries = [Entry("challenge", challenge.raised_at, challenge) for challenge in challenges]
+    for update in updates:
+        update.evidence_links = evidence_links(update.evidence)
+        entries.append(Entry("update", update.created_at, update))
+        entries += [Entry("assurance", a.decided_at, a) for a in update.assurances.all()]
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def name_of(user) -> str:
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.get_username()
+
+
+def in_words(field, value) -> str:
+    """A history value as people read it: labels for choices, UK dates, names."""
+    if value is None or value == "":
+        return NOT_SET
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Model) and hasattr(value, "name"):
+        return value.name
+    return str(value)
+
+
+def linked(row, name: str) -> str:
+    related_set, attribute = HISTORY_M2M[name]
+    references = sorted(
+        getattr(link, attribute).reference for link in getattr(row, related_set).all()
+    )
+    return ", ".join(references) or NOT_SET
+
+
+def row_changes(row, previous) -> list[Change]:
+    """What `row` changed from `previous` (simple_history's diff), each field in words."""
+    who, when = name_of(row.history_user), row.history_date
+    if previous is None:
+        return [Change(when, who, "Created" if row.history_type == "+" else "First recorded")]
+    delta = row.diff_against(
+        previous, excluded_fields=list(HISTORY_M2M), foreign_keys_are_objs=True
+    )
+    changes = []
+    for change in delta.changes:
+        field = Action._meta.get_field(change.field)
+        label = field.verbose_name[:1].upper() + field.verbose_name[1:]
+        changes.append(
+            Change(when, who, label, in_words(field, change.old), in_words(field, change.new))
+        )
+    for name in HISTORY_M2M:
+        old, new = linked(previous, name), linked(row, name)
+        if old != new:
+            changes.append(Change(when, who, f"Linked {name}", old, new))
+    return changes
+
+
+def change_history(action: Action) -> list[Change]:
+    """Every change to the action, newest first, from its history rows (fixed queries)."""
+    links = [
+        Prefetch(
+            related_set,
+            queryset=apps.get_model("plans", f"HistoricalAction_{name}").objects.select_related(
+                attribute
+            ),
+        )
+        for name, (related_set, attribute) in HISTORY_M2M.items()
+    ]
+    rows = action.history.select_related(*HISTORY_RELATIONS).prefetch_related(*links)
+    by_row, previous = [], None
+    for row in rows.order_by("history_date", "history_id"):
+        by_row.append(row_changes(row, previous))
+        previous = row
+    return [change for changes in reversed(by_row) for change in changes]
+
+
+@require_safe
+@login_required
+def action_detail(request, pk: int):
+    """Everything about one action; links to what the user may do with it."""
+    action = get_action_for_view(request.user, pk)
+    prefetch_related_objects([request.user], "groups")
+    updates = list(
+        action.updates.select_related("author").prefetch_related(
+            "files",
+            Prefetch("assurances", queryset=Assurance.objects.select_related("decided_by")),
+        )
+    )
+    challenges = action.challenges.select_related("raised_by", "responded_by", "update")
+    context = {
+        "action": action,
+        "rag_meaning": RAG(action.rag).meaning,
+        "milestones": action.milestones.all(),
+        "recommendations": action.recommendations.select_related("source"),
+        "risks": action.risks.all(),
+        "depends_on": action.dependencies.select_related("plan"),
+        "needed_by": action.dependents.select_related("plan"),
+        "timeline": timeline(updates, challenges),
+        "changes": change_history(action),
+        "latest_update": updates[0] if updates else None,
+        "can_update": can_update_action(request.user, action),
+        "can_assure": can_assure(request.user),
+        "can_manage": can_manage_plans(request.user),
+    }
+    return render(request, "plans/action_detail.html", context)
