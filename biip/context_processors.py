@@ -1,6 +1,53 @@
 from django.conf import settings
+from django.urls import reverse
+
+from biip.models import Role
+
+# (label, URL name, the URL names under which the item is the current section, roles
+# that see it: None for every signed-in user)
+SECTIONS = [
+    ("Home", "home", {"home"}, None),
+    ("My actions", "my-actions", {"my-actions", "action-update"}, {Role.OFFICER}),
+    ("Actions", "actions", {"actions", "action"}, None),
+    ("Challenges", "challenges", {"challenges", "action-challenge", "challenge-reply"}, None),
+    (
+        "Cycle",
+        "cycle-status",
+        {"cycle-status"},
+        {Role.PANEL, Role.SECRETARIAT, Role.ADMINISTRATOR},
+    ),
+    (
+        "Plans",
+        "plans",
+        {"plans", "plan", "plan-create", "plan-edit", "action-create", "action-edit"},
+        None,
+    ),
+    (
+        "Recommendations",
+        "recommendations",
+        {"recommendations", "coverage", "recommendation-create", "recommendation-edit"},
+        None,
+    ),
+]
 
 
 def service(request):
-    """The service name, for the header and page titles."""
-    return {"service_name": settings.SERVICE_NAME}
+    """The service name, for the header and page titles, and the navigation the user's
+    roles give them, with the current section marked."""
+    context = {"service_name": settings.SERVICE_NAME, "navigation": []}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    roles = {group.name for group in user.groups.all()}
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match else None
+    for label, name, section, allowed in SECTIONS:
+        if allowed is None or roles & {role.value for role in allowed}:
+            context["navigation"].append(
+                {"label": label, "url": reverse(name), "active": current in section}
+            )
+    if user.is_staff:
+        context["navigation"].append(
+            {"label": "Admin", "url": reverse("admin:index"), "active": False}
+        )
+    return context

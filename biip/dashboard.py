@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from biip.models import RAG, RAG_ORDER, Role
@@ -50,8 +51,8 @@ CHART_BAR_HEIGHT = 32  # the bars of a chart of several, a little slimmer
 BAR_PERCENT_PER_DIGIT = 3
 
 # The contract's list pages (other engineers' views): linked by their literal paths.
-ACTION_LIST = "/actions/"
-CHALLENGE_LIST = "/challenges/"
+ACTION_LIST = reverse_lazy("actions")
+CHALLENGE_LIST = reverse_lazy("challenges")
 
 YOUR_ACTIONS_SHOWN = 10
 TREND_MONTHS = 12
@@ -200,7 +201,7 @@ class Links:
 
     @staticmethod
     def action(action_id: int) -> str:
-        return f"{ACTION_LIST}{action_id}/"
+        return reverse("action", args=[action_id])
 
     def _url(self, path: str, params: dict) -> str:
         query = {key: value for key, value in params.items() if value is not None}

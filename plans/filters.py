@@ -118,6 +118,12 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="Any assured status",
         error_messages=choose("an assured status"),
     )
+    assured_rag = django_filters.ChoiceFilter(
+        label="Assured RAG",
+        choices=RAG.choices,
+        empty_label="Any assured RAG",
+        error_messages=choose("an assured RAG"),
+    )
     publication_status = django_filters.ChoiceFilter(
         label="Publication status",
         choices=PublicationStatus.choices,
@@ -144,6 +150,7 @@ class ActionFilter(django_filters.FilterSet):
         "lead_officer",
         "recommendation",
         "assurance",
+        "assured_rag",
         "publication_status",
     )
 

@@ -89,7 +89,7 @@ class Theme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:plans_theme_change", args=[self.pk])
+        return reverse("theme-edit", args=[self.pk])
 
 
 class Recommendation(models.Model):
@@ -132,7 +132,7 @@ class Recommendation(models.Model):
         return f"{self.reference}: {self.text[:60]}"
 
     def get_absolute_url(self):
-        return reverse("admin:plans_recommendation_change", args=[self.pk])
+        return reverse("recommendation-edit", args=[self.pk])
 
 
 class ImprovementPlanQuerySet(models.QuerySet):
@@ -183,7 +183,7 @@ class ImprovementPlan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("admin:plans_improvementplan_change", args=[self.pk])
+        return reverse("plan", args=[self.pk])
 
 
 class Risk(Publishable):
@@ -403,7 +403,7 @@ class Action(Publishable):
         return f"{self.reference}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("admin:plans_action_change", args=[self.pk])
+        return reverse("action", args=[self.pk])
 
     @property
     def due_date(self) -> datetime.date:
@@ -640,7 +640,7 @@ class SmartAssessment(models.Model):
         return f"SMART assessment of {self.plan}{scope} ({self.assessed_on:%d %B %Y})"
 
     def get_absolute_url(self):
-        return reverse("admin:plans_smartassessment_change", args=[self.pk])
+        return reverse("assessment", args=[self.pk])
 
 
 class Indicator(models.Model):

@@ -523,10 +523,15 @@ class ListQueryCountIsFixed(RolesTestCase):
 
     def test_page_and_exports(self):
         self.client.force_login(self.pat)
-        # The page: session, user, the count, the page's rows (with their plan, theme,
-        # directorate and lead officer), and the choices of the five lists in the form.
-        # An export: session, user, every row; needs_update adds the open cycle.
-        expected = {"?sort=-rag": 9, "?rag=amber&needs_update=1&_export=csv": 4, "?_export=xlsx": 3}
+        # The page: session, user, the user's groups (loaded once per request), the count,
+        # the page's rows (with their plan, theme, directorate and lead officer), and the
+        # choices of the five lists in the form.
+        # An export: session, user, groups, every row; needs_update adds the open cycle.
+        expected = {
+            "?sort=-rag": 10,
+            "?rag=amber&needs_update=1&_export=csv": 5,
+            "?_export=xlsx": 4,
+        }
         for number in (10, 290):
             self.add_actions(number)
             for query, queries in expected.items():
@@ -682,3 +687,16 @@ class ListAsAtAPastDate(RolesTestCase):
 
     def test_uk_dates_are_understood_too(self):
         self.assertEqual(references(self.get("?as_at=15/01/2019&rag=amber")), ["IP-1"])
+
+
+class AssuredRagFilter(RolesTestCase):
+    """The dashboard's assured picture links to the list filtered by the assured RAG."""
+
+    def test_filters_by_the_panels_assured_rag(self):
+        plan = make_plan()
+        assured_red = make_action(plan=plan, rag=RAG.AMBER, assurance="assured", assured_rag="red")
+        make_action(plan=plan, rag=RAG.RED, assurance="assured", assured_rag="amber")
+        make_action(plan=plan, rag=RAG.RED)
+        self.client.force_login(self.pat)
+        response = self.client.get(LIST, {"plan": plan.pk, "assured_rag": "red"})
+        self.assertEqual([a.pk for a in response.context["table"].data], [assured_red.pk])

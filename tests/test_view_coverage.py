@@ -103,11 +103,11 @@ class CoverageTest(RolesTestCase):
         )
 
     def test_query_count_does_not_grow_with_recommendations(self):
-        # Session, user, sources, recommendations with their theme, their actions with
-        # their plan: five, for 6 recommendations or 56.
+        # Session, user, groups, sources, recommendations with their theme, their actions
+        # with their plan: six, for 6 recommendations or 56.
         self.client.force_login(self.pat)
         self.client.get(COVERAGE)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             response = self.client.get(COVERAGE)
         self.assertEqual(sum(len(s["recommendations"]) for s in response.context["sections"]), 6)
         more = make_recommendations(make_source("Secretary of State's letter"), "SOS", 50)
@@ -115,7 +115,7 @@ class CoverageTest(RolesTestCase):
             make_action(reference=f"A-{recommendation.reference}").recommendations.add(
                 recommendation
             )
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             response = self.client.get(COVERAGE)
         self.assertEqual(sum(len(s["recommendations"]) for s in response.context["sections"]), 56)
         self.assertContains(response, "25 of 50 recommendations have no action")

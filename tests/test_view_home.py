@@ -821,9 +821,9 @@ class HomeAsAt(RolesTestCase):
 class HomeQueryCountIsFixed(RolesTestCase):
     """The dashboard's queries do not grow with actions, plans or themes."""
 
-    PANEL_QUERIES = 12  # session, user, groups (role), groups (officer?), plans, cycle,
+    PANEL_QUERIES = 11  # session, user, groups (once per request), plans, cycle,
     # counts by plan, status counts, challenge counts, themes, assurance, trend history
-    OFFICER_QUERIES = 16  # the same, and the person, their directorate, their counts by
+    OFFICER_QUERIES = 15  # the same, and the person, their directorate, their counts by
     # RAG and their actions due soonest
 
     @classmethod

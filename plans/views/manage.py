@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.access import can_assure, can_manage_plans, get_action_for_view, person_of
@@ -47,7 +48,7 @@ GET_POST = ["GET", "POST"]
 
 def action_path(action_id: int) -> str:
     """The action page (the "list" area's `action` route), by its contract path."""
-    return f"/actions/{action_id}/"
+    return reverse("action", args=[action_id])
 
 
 def require_manager(user) -> None:

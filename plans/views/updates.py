@@ -7,6 +7,7 @@ this module's pages use reverse()."""
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
@@ -59,12 +61,12 @@ CHALLENGE_STATUSES = {
 
 def action_path(action_id: int) -> str:
     """The action page (engineer "list"'s `action`), by its contract path."""
-    return f"/actions/{action_id}/"
+    return reverse("action", args=[action_id])
 
 
 def action_list_path(**filters) -> str:
     """The action list (engineer "list"'s `actions`) filtered, by its contract path."""
-    return "/actions/?" + "&".join(f"{key}={value}" for key, value in filters.items())
+    return reverse("actions") + "?" + urlencode(filters)
 
 
 def signed_in_only(user) -> None:
