@@ -400,12 +400,26 @@ def my_actions_context(user, person, plan, period) -> dict:
         .select_related(*CHALLENGE_RELATED)
         .order_by("raised_at", "pk")
     )
+    led = [action for action in rows if action.lead_officer_id == person.pk]
+    others = [action for action in rows if action.lead_officer_id != person.pk]
+    month = date_format(period, "F Y")
     return {
         "needing": list(with_due(needing_update(actions, period)).order_by("due", "reference")),
         "challenges": challenge_rows(user, challenges),
-        "led": [action for action in rows if action.lead_officer_id == person.pk],
-        "directorates": [action for action in rows if action.lead_officer_id != person.pk],
+        "led": led,
+        "led_caption": (
+            f"The {plural(len(led), 'action')} you lead, soonest due first, "
+            f"and whether each has its {month} update"
+        ),
+        "directorates": others,
+        "directorates_caption": (
+            f"Your directorate's other {plural(len(others), 'action')}, which you may also update"
+        ),
     }
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @require_safe
