@@ -8,5 +8,6 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("", include("plans.urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

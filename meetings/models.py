@@ -14,6 +14,20 @@ from biip.models import Person, Publishable
 from plans.models import Action
 
 
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(date__gte=today).order_by("date", "start_time")
+
+    def past(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(date__lt=today).order_by("-date", "-start_time")
+
+    def published(self):
+        """Meetings whose minutes are published: the only ones the public sees."""
+        return self.filter(status=Meeting.Status.PUBLISHED)
+
+
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         MONTHLY = "monthly", "Monthly panel meeting"
@@ -40,15 +54,33 @@ class Meeting(models.Model):
     next_meeting = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="previous_meetings"
     )
+    minutes_agreed_at = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minutes_agreed",
+        help_text="The meeting at which these minutes were agreed",
+    )
+    minutes_agreed_on = models.DateField(null=True, blank=True)
+    minutes_published_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-start_time"]
+        indexes = [models.Index(fields=["date", "start_time"], name="meeting_date_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_time__gt=F("start_time")),
                 name="meeting_ends_after_start",
                 violation_error_message="The meeting must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(next_meeting=F("pk")),
+                name="meeting_not_its_own_next",
+                violation_error_message="A meeting cannot be its own next meeting.",
             ),
         ]
 
@@ -56,7 +88,29 @@ class Meeting(models.Model):
         return f"{self.title}, {self.date:%-d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("admin:meetings_meeting_change", args=[self.pk])
+        return reverse("meeting", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+    def matters_arising(self):
+        """Every action arising from earlier meetings that is still open."""
+        return (
+            MeetingAction.objects.filter(
+                status=MeetingAction.Status.OPEN, meeting__date__lt=self.date
+            )
+            .select_related("meeting", "minute", "owner", "promoted_to")
+            .order_by("meeting__date", "minute__number", "pk")
+        )
 
 
 class Attendance(models.Model):
@@ -100,7 +154,7 @@ class Attendance(models.Model):
         return f"{self.person.name} at {self.meeting}"
 
     def get_absolute_url(self):
-        return reverse("admin:meetings_attendance_change", args=[self.pk])
+        return reverse("meeting", args=[self.meeting_id]) + "#attendance"
 
 
 class AgendaItem(Publishable):
@@ -126,7 +180,7 @@ class AgendaItem(Publishable):
         return f"{self.number}. {self.heading}"
 
     def get_absolute_url(self):
-        return reverse("admin:meetings_agendaitem_change", args=[self.pk])
+        return reverse("meeting", args=[self.meeting_id]) + f"#item-{self.number}"
 
 
 class Minute(Publishable):
@@ -151,7 +205,7 @@ class Minute(Publishable):
         return f"Minute {self.number} of {self.meeting}"
 
     def get_absolute_url(self):
-        return reverse("admin:meetings_minute_change", args=[self.pk])
+        return reverse("meeting", args=[self.meeting_id]) + f"#minute-{self.number}"
 
     def clean(self):
         super().clean()
@@ -188,6 +242,7 @@ class MeetingAction(Publishable):
 
     class Meta:
         ordering = ["meeting", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"], name="meeting_action_status_idx")]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(
@@ -204,7 +259,7 @@ class MeetingAction(Publishable):
         return self.description[:80]
 
     def get_absolute_url(self):
-        return reverse("admin:meetings_meetingaction_change", args=[self.pk])
+        return reverse("meeting-action", args=[self.pk])
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -240,4 +295,4 @@ class FormalAdvice(models.Model):
         return "No formal advice given" if self.none_given else self.advice[:80]
 
     def get_absolute_url(self):
-        return reverse("admin:meetings_formaladvice_change", args=[self.pk])
+        return reverse("meeting", args=[self.meeting_id]) + "#formal-advice"

@@ -7,7 +7,7 @@ import itertools
 from django.contrib.auth.models import Group, User
 
 from biip.models import RAG, Directorate, Organisation, Person, Role
-from meetings.models import AgendaItem, Meeting, Minute
+from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Minute
 from plans.models import Action, ImprovementPlan, ProgressUpdate, Risk, Theme
 
 _seq = itertools.count(1)
@@ -143,4 +143,16 @@ def make_minute(agenda_item: AgendaItem, **kwargs) -> Minute:
     fields = {"number": _n(), "text": "Noted."}
     return Minute.objects.create(
         meeting=agenda_item.meeting, agenda_item=agenda_item, **{**fields, **kwargs}
+    )
+
+
+def make_attendance(meeting: Meeting, person: Person, **kwargs) -> Attendance:
+    fields = {"group": Attendance.Group.PANEL}
+    return Attendance.objects.create(meeting=meeting, person=person, **{**fields, **kwargs})
+
+
+def make_meeting_action(minute: Minute, owner: Person, **kwargs) -> MeetingAction:
+    fields = {"description": "Share the guidance pack", "due_date": datetime.date(2019, 2, 27)}
+    return MeetingAction.objects.create(
+        meeting=minute.meeting, minute=minute, owner=owner, **{**fields, **kwargs}
     )

@@ -1,0 +1,92 @@
+"""Who may do what with meetings: the access helpers every meetings view fetches through.
+
+Every signed-in role reads every meeting. The secretariat and administrators create and
+edit meetings, attendance, agendas, minutes, actions arising and formal advice, and move
+the minutes through drafted, agreed and published. The owner of an action arising updates
+its status and note. The public (not signed in) reads published meetings only, and of them
+only public content (meetings.publication).
+"""
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from biip.models import Role
+from meetings.models import Meeting, MeetingAction
+from plans.access import has_role, person_of
+
+CALENDAR_SALT = "meetings.calendar"
+
+
+def can_manage_meetings(user) -> bool:
+    return has_role(user, Role.SECRETARIAT, Role.ADMINISTRATOR)
+
+
+def require_meeting_manager(user) -> None:
+    if not can_manage_meetings(user):
+        raise PermissionDenied("Only the secretariat and administrators edit meetings.")
+
+
+def can_update_meeting_action(user, action: MeetingAction) -> bool:
+    """The action's owner, the secretariat and administrators."""
+    if can_manage_meetings(user):
+        return True
+    person = person_of(user) if user.is_authenticated else None
+    return person is not None and action.owner_id == person.pk
+
+
+def get_meeting_for_view(user, pk: int) -> Meeting:
+    """Any signed-in role may read any meeting; 404 if there is none."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return get_object_or_404(
+        Meeting.objects.select_related("next_meeting", "minutes_agreed_at"), pk=pk
+    )
+
+
+def get_meeting_for_update(user, pk: int, *, lock: bool = False) -> Meeting:
+    """The meeting, if the user may edit it: 403 if not, 404 if there is none. With
+    `lock`, the row is locked for the rest of the transaction (numbering minutes)."""
+    require_meeting_manager(user)
+    meetings = Meeting.objects.select_for_update() if lock else Meeting.objects
+    return get_object_or_404(meetings, pk=pk)
+
+
+def get_public_meeting(pk: int) -> Meeting:
+    """A meeting whose minutes are published; 404 for any other, so the public cannot
+    tell a draft from a meeting that does not exist."""
+    return get_object_or_404(Meeting.objects.published().select_related("next_meeting"), pk=pk)
+
+
+def get_meeting_action_for_view(user, pk: int) -> MeetingAction:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return get_object_or_404(
+        MeetingAction.objects.select_related("meeting", "minute", "owner", "promoted_to"),
+        pk=pk,
+    )
+
+
+def get_meeting_action_for_update(user, pk: int) -> MeetingAction:
+    """The action arising, if the user owns it or runs meetings: 403 if not, 404 if none."""
+    action = get_meeting_action_for_view(user, pk)
+    if not can_update_meeting_action(user, action):
+        raise PermissionDenied("Only the action's owner and the secretariat may update it.")
+    return action
+
+
+def calendar_token(user) -> str:
+    """The secret part of a user's calendar feed address, for Outlook to subscribe to
+    without signing in. It names the user, signed with the app's secret key."""
+    return signing.dumps(user.pk, salt=CALENDAR_SALT)
+
+
+def user_of_calendar_token(token: str):
+    """The active user a calendar token was made for; 404 if the token is not genuine."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        pk = signing.loads(token, salt=CALENDAR_SALT)
+    except signing.BadSignature:
+        pk = None
+    return get_object_or_404(get_user_model(), pk=pk, is_active=True)

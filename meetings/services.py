@@ -1,0 +1,272 @@
+"""Writes to meetings that touch several rows, each one function: keyword-only and typed,
+taking the acting user, checking their permission, running in one transaction and
+full_clean()ing every row it saves, with the acting user in every history row.
+
+Numbering: agenda items are numbered 1, 2, 3 in order; minutes are numbered continuously
+through the whole meeting in agenda order (the minutes of item 1 first). Every change
+that can disturb the order (a new minute, a moved or removed item, a removed minute)
+renumbers the meeting's minutes, with the meeting row locked so that two secretaries
+writing at once cannot give two minutes the same number.
+"""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from meetings.access import (
+    can_manage_meetings,
+    can_update_meeting_action,
+    require_meeting_manager,
+)
+from meetings.models import AgendaItem, FormalAdvice, Meeting, MeetingAction, Minute
+from plans.access import can_manage_plans
+from plans.models import Action
+
+# Numbers are moved out of the way (by this much) before being set, so that the unique
+# (meeting, number) constraints hold at every step of a renumbering.
+PARKING = 10000
+
+# The minutes' life: from each status, the statuses it may move to.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Meeting.Status.SCHEDULED: (Meeting.Status.HELD,),
+    Meeting.Status.HELD: (Meeting.Status.MINUTES_DRAFTED,),
+    Meeting.Status.MINUTES_DRAFTED: (Meeting.Status.MINUTES_AGREED,),
+    Meeting.Status.MINUTES_AGREED: (Meeting.Status.PUBLISHED, Meeting.Status.MINUTES_DRAFTED),
+    Meeting.Status.PUBLISHED: (Meeting.Status.MINUTES_AGREED,),
+}
+
+
+def _save(obj: models.Model, user: AbstractBaseUser) -> None:
+    """Validate (fields, clean() and constraints), then save with history by `user`."""
+    obj.full_clean()
+    obj._history_user = user
+    obj.save()
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _set_numbers(rows: list, numbers: list[int], user: AbstractBaseUser) -> None:
+    """Give rows[i] the number numbers[i], parking the changed ones first."""
+    changed = [(row, n) for row, n in zip(rows, numbers, strict=True) if row.number != n]
+    for row, _ in changed:
+        row.number += PARKING
+        row._history_user = user
+        row.save(update_fields=["number"])
+    for row, number in changed:
+        row.number = number
+        row._history_user = user
+        row.save(update_fields=["number"])
+
+
+def renumber(meeting: Meeting, *, user: AbstractBaseUser) -> None:
+    """Number the agenda items 1.. in their order, and the minutes 1.. continuously in
+    agenda order, keeping each item's minutes in their order. Call inside a transaction
+    with the meeting locked."""
+    items = list(meeting.agenda_items.order_by("number"))
+    _set_numbers(items, list(range(1, len(items) + 1)), user)
+    position = {item.pk: i for i, item in enumerate(items)}
+    minutes = sorted(meeting.minutes.all(), key=lambda m: (position[m.agenda_item_id], m.number))
+    _set_numbers(minutes, list(range(1, len(minutes) + 1)), user)
+
+
+def _next_number(rows: models.QuerySet) -> int:
+    return (rows.aggregate(models.Max("number"))["number__max"] or 0) + 1
+
+
+@transaction.atomic
+def add_agenda_item(*, user: AbstractBaseUser, meeting: Meeting, **fields) -> AgendaItem:
+    """A new item at the end of the agenda."""
+    require_meeting_manager(user)
+    meeting = _lock(meeting)
+    item = AgendaItem(meeting=meeting, number=_next_number(meeting.agenda_items), **fields)
+    _save(item, user)
+    return item
+
+
+@transaction.atomic
+def move_agenda_item(*, user: AbstractBaseUser, item: AgendaItem, up: bool) -> AgendaItem:
+    """Swap the item with the one before it (up) or after it, and renumber the minutes.
+    Moving the first item up, or the last down, changes nothing."""
+    require_meeting_manager(user)
+    meeting = _lock(item.meeting)
+    items = list(meeting.agenda_items.order_by("number"))
+    index = next(i for i, row in enumerate(items) if row.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        _set_numbers(items, list(range(1, len(items) + 1)), user)
+        renumber(meeting, user=user)
+    return AgendaItem.objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def remove_agenda_item(*, user: AbstractBaseUser, item: AgendaItem) -> None:
+    """Remove an item with no minutes, and close the gap in the numbering."""
+    require_meeting_manager(user)
+    meeting = _lock(item.meeting)
+    if item.minutes.exists():
+        raise ValidationError("Remove the item's minutes first: an item with minutes stays.")
+    item._history_user = user
+    item.delete()
+    renumber(meeting, user=user)
+
+
+@transaction.atomic
+def add_minute(*, user: AbstractBaseUser, item: AgendaItem, text: str, **fields) -> Minute:
+    """A new minute at the end of the item's minutes; the minutes after it move down."""
+    require_meeting_manager(user)
+    meeting = _lock(item.meeting)
+    minute = Minute(
+        meeting=meeting,
+        agenda_item=item,
+        number=_next_number(meeting.minutes) + PARKING,
+        text=text,
+        **fields,
+    )
+    _save(minute, user)
+    renumber(meeting, user=user)
+    minute.refresh_from_db()
+    return minute
+
+
+@transaction.atomic
+def remove_minute(*, user: AbstractBaseUser, minute: Minute) -> None:
+    """Remove a minute with no actions arising, and close the gap in the numbering."""
+    require_meeting_manager(user)
+    meeting = _lock(minute.meeting)
+    if minute.actions.exists():
+        raise ValidationError("Move or remove the minute's actions arising first.")
+    minute._history_user = user
+    minute.delete()
+    renumber(meeting, user=user)
+
+
+@transaction.atomic
+def record_meeting_action(
+    *,
+    user: AbstractBaseUser,
+    minute: Minute,
+    description: str,
+    owner,
+    due_date: datetime.date | None,
+    **fields,
+) -> MeetingAction:
+    """An action arising against a minute, with its owner and due date, open."""
+    require_meeting_manager(user)
+    action = MeetingAction(
+        meeting=minute.meeting,
+        minute=minute,
+        description=description,
+        owner=owner,
+        due_date=due_date,
+        **fields,
+    )
+    _save(action, user)
+    return action
+
+
+@transaction.atomic
+def update_meeting_action(
+    *, user: AbstractBaseUser, action: MeetingAction, status: str, note: str
+) -> MeetingAction:
+    """The owner's (or the secretariat's) update: open or done, and a note. Done today
+    when it becomes done; no completion date when it is reopened."""
+    if not can_update_meeting_action(user, action):
+        raise PermissionDenied("Only the action's owner and the secretariat may update it.")
+    action = MeetingAction.objects.select_for_update().get(pk=action.pk)
+    if status == MeetingAction.Status.DONE and action.status != status:
+        action.completed_on = timezone.localdate()
+    elif status == MeetingAction.Status.OPEN:
+        action.completed_on = None
+    action.status = status
+    action.note = note.strip()
+    _save(action, user)
+    return action
+
+
+@transaction.atomic
+def record_formal_advice(
+    *, user: AbstractBaseUser, meeting: Meeting, none_given: bool, advice: str = ""
+) -> FormalAdvice:
+    """Record advice the panel gave, or that it gave none. Recording "none given" replaces
+    any advice recorded; recording advice replaces a "none given"."""
+    require_meeting_manager(user)
+    meeting = _lock(meeting)
+    advice = "" if none_given else advice.strip()
+    record = FormalAdvice(meeting=meeting, none_given=none_given, advice=advice)
+    record.full_clean()
+    stale = (
+        meeting.formal_advice.all() if none_given else meeting.formal_advice.filter(none_given=True)
+    )
+    for old in stale:
+        old._history_user = user
+        old.delete()
+    _save(record, user)
+    return record
+
+
+@transaction.atomic
+def move_minutes(
+    *,
+    user: AbstractBaseUser,
+    meeting: Meeting,
+    status: str,
+    agreed_at: Meeting | None = None,
+    on: datetime.date | None = None,
+) -> Meeting:
+    """Move the meeting (and its minutes) to `status`: scheduled, held, drafted, agreed (at
+    a later meeting, or outside one), published. Only the next step is allowed, or one step
+    back from agreed or published (to correct the minutes). ValidationError otherwise."""
+    require_meeting_manager(user)
+    meeting = _lock(meeting)
+    if status not in TRANSITIONS.get(meeting.status, ()):
+        raise ValidationError(
+            {
+                "status": f"Minutes that are {meeting.get_status_display().lower()} cannot "
+                f"move to {Meeting.Status(status).label.lower()}."
+            }
+        )
+    on = on or timezone.localdate()
+    if status == Meeting.Status.HELD and meeting.date > timezone.localdate():
+        raise ValidationError({"status": "A meeting cannot be held before its date."})
+    if status == Meeting.Status.MINUTES_AGREED and meeting.status == Meeting.Status.MINUTES_DRAFTED:
+        if agreed_at is not None and agreed_at.date <= meeting.date:
+            raise ValidationError(
+                {"agreed_at": "Minutes are agreed at a later meeting than the one they record."}
+            )
+        meeting.minutes_agreed_at = agreed_at
+        meeting.minutes_agreed_on = agreed_at.date if agreed_at else on
+    if status == Meeting.Status.PUBLISHED:
+        meeting.minutes_published_on = on
+    if status == Meeting.Status.MINUTES_DRAFTED:
+        meeting.minutes_agreed_at = None
+        meeting.minutes_agreed_on = None
+    if status != Meeting.Status.PUBLISHED:
+        meeting.minutes_published_on = None
+    meeting.status = status
+    _save(meeting, user)
+    return meeting
+
+
+@transaction.atomic
+def promote_meeting_action(
+    *, user: AbstractBaseUser, action: MeetingAction, **action_fields
+) -> Action:
+    """Make the action arising an improvement-plan action (plan, theme, reference, title,
+    directorate, lead officer, due date...) and link the two both ways: the plan action's
+    `arising_from` is the meeting action, whose `promoted_to` is the plan action."""
+    if not (can_manage_meetings(user) and can_manage_plans(user)):
+        raise PermissionDenied("Only the secretariat promotes actions arising into the plan.")
+    action = MeetingAction.objects.select_for_update().get(pk=action.pk)
+    if action.promoted_to_id is not None:
+        raise ValidationError("This action arising is already in the improvement plan.")
+    plan_action = Action(**action_fields)
+    _save(plan_action, user)
+    action.promoted_to = plan_action
+    _save(action, user)
+    return plan_action

@@ -1,0 +1,3 @@
+"""Routes of the meetings app: editing."""
+
+urlpatterns = []

@@ -1,0 +1,49 @@
+"""The meetings list (upcoming and past) and the meeting page: everything about one
+meeting, as the minutes will record it, with the secretariat's editing links."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from meetings.access import calendar_token, can_manage_meetings, get_meeting_for_view
+from meetings.models import Meeting
+from meetings.outline import minutes_outline
+from meetings.services import TRANSITIONS
+
+
+@require_safe
+@login_required
+def meeting_list(request):
+    """Upcoming meetings, soonest first, then past meetings, latest first."""
+    today = timezone.localdate()
+    meetings = Meeting.objects.annotate(
+        item_count=Count("agenda_items", distinct=True),
+        open_action_count=Count("actions", filter=Q(actions__status="open"), distinct=True),
+    )
+    context = {
+        "upcoming": meetings.upcoming(today),
+        "past": meetings.past(today),
+        "can_manage": can_manage_meetings(request.user),
+        "calendar_token": calendar_token(request.user),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@require_safe
+@login_required
+def meeting_detail(request, pk: int):
+    """The meeting: heading, attendance by group, the agenda with its numbered minutes,
+    actions arising, formal advice, matters arising from earlier meetings, next meeting."""
+    meeting = get_meeting_for_view(request.user, pk)
+    can_manage = can_manage_meetings(request.user)
+    context = {
+        "meeting": meeting,
+        "outline": minutes_outline(meeting, public=False),
+        "matters_arising": list(meeting.matters_arising()),
+        "can_manage": can_manage,
+        "next_statuses": [Meeting.Status(status) for status in TRANSITIONS.get(meeting.status, ())],
+        "today": timezone.localdate(),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
