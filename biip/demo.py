@@ -695,7 +695,12 @@ class DemoLoader:
         if new:
             meeting.status = Meeting.Status.MINUTES_DRAFTED
             self.save(meeting, drafted + datetime.timedelta(minutes=30))
+            meeting.status = Meeting.Status.MINUTES_AGREED
+            meeting.minutes_agreed_at = next_meeting
+            meeting.minutes_agreed_on = next_meeting.date
+            self.save(meeting, at(next_meeting.date, 15))
             meeting.status = spec["status"]
+            meeting.minutes_published_on = spec["published_on"]
             self.save(meeting, at(spec["published_on"], 10))
 
     @staticmethod

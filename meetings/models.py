@@ -14,6 +14,13 @@ from biip.models import Person, Publishable
 from plans.models import Action
 
 
+def clock(time: datetime.time) -> str:
+    """A time as the minutes write it: 12:15pm, 9am."""
+    suffix = "am" if time.hour < 12 else "pm"
+    hour = time.hour % 12 or 12
+    return f"{hour}{suffix}" if time.minute == 0 else f"{hour}:{time.minute:02d}{suffix}"
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
@@ -93,6 +100,11 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def time_span(self) -> str:
+        """ "12:15pm to 2:15pm"."""
+        return f"{clock(self.start_time)} to {clock(self.end_time)}"
 
     @property
     def starts_at(self) -> datetime.datetime:

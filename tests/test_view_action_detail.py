@@ -508,12 +508,12 @@ class ActionPageQueryCountIsFixed(RolesTestCase):
         # Session, user, the action (with its plan, theme, directorate and people), the
         # user's groups (for the three permission checks), updates (with authors), their
         # files, their assurance decisions, challenges, history rows, their links to
-        # recommendations and to risks, milestones, recommendations, risks, dependencies
-        # both ways: 16.
+        # recommendations and to risks, the action arising it was promoted from (with its
+        # meeting and minute), milestones, recommendations, risks, dependencies both ways: 17.
         for months in (range(1, 3), range(3, 13)):
             self.add_updates(months)
             with self.subTest(updates=self.action.updates.count()):
-                with self.assertNumQueries(16):
+                with self.assertNumQueries(17):
                     response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
         self.assertEqual(len(response.context["timeline"]), 36)

@@ -38,12 +38,16 @@ def meeting_detail(request, pk: int):
     actions arising, formal advice, matters arising from earlier meetings, next meeting."""
     meeting = get_meeting_for_view(request.user, pk)
     can_manage = can_manage_meetings(request.user)
+    outline = minutes_outline(meeting, public=False)
     context = {
         "meeting": meeting,
-        "outline": minutes_outline(meeting, public=False),
+        "outline": outline,
+        "actions_arising": [entry.action for entry in outline.actions],
         "matters_arising": list(meeting.matters_arising()),
         "can_manage": can_manage,
         "next_statuses": [Meeting.Status(status) for status in TRANSITIONS.get(meeting.status, ())],
-        "today": timezone.localdate(),
+        "later_meetings": Meeting.objects.filter(date__gt=meeting.date).order_by("date")[:12]
+        if can_manage and meeting.status == Meeting.Status.MINUTES_DRAFTED
+        else [],
     }
     return render(request, "meetings/meeting_detail.html", context)

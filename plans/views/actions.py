@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from django_tables2.export import TableExport
 
 from biip.models import RAG
+from meetings.models import MeetingAction
 from plans.access import can_assure, can_manage_plans, can_update_action, get_action_for_view
 from plans.filters import ActionFilter
 from plans.models import Action, Assurance
@@ -232,6 +233,9 @@ def action_detail(request, pk: int):
         "timeline": timeline(updates, challenges),
         "changes": change_history(action),
         "latest_update": updates[0] if updates else None,
+        "arising_from": MeetingAction.objects.select_related("meeting", "minute")
+        .filter(promoted_to=action)
+        .first(),
         "can_update": can_update_action(request.user, action),
         "can_assure": can_assure(request.user),
         "can_manage": can_manage_plans(request.user),

@@ -1,0 +1,173 @@
+"""The minutes as documents (a print-ready page and its PDF, internal and public), the
+public pages of published meetings, and meetings as calendar files and feeds.
+
+Everything the public sees (the public pages, the public minutes and PDF, the public
+feed) is rendered from the public outline, `minutes_outline(meeting, public=True)`, which
+holds no text of anything withheld.
+"""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from biip.pdf import render_pdf
+from meetings.access import get_meeting_for_view, get_public_meeting, user_of_calendar_token
+from meetings.calendar import Event, calendar
+from meetings.models import Meeting
+from meetings.outline import minutes_outline
+
+INTERNAL_MARKING = "OFFICIAL-SENSITIVE"
+PUBLIC_MARKING = "OFFICIAL"
+
+
+def clock(time: datetime.time) -> str:
+    """12:15pm, 2pm."""
+    hour = time.hour % 12 or 12
+    minutes = f":{time.minute:02d}" if time.minute else ""
+    return f"{hour}{minutes}{'am' if time.hour < 12 else 'pm'}"
+
+
+def when(meeting: Meeting | None) -> str:
+    """Tuesday 29 January 2019, 12:15pm to 2:15pm."""
+    if meeting is None:
+        return ""
+    day = f"{meeting.date:%A} {meeting.date.day} {meeting.date:%B %Y}"
+    return f"{day}, {clock(meeting.start_time)} to {clock(meeting.end_time)}"
+
+
+def _document_context(outline, *, marking: str) -> dict:
+    meeting = outline.meeting
+    version = " (public version)" if outline.public else ""
+    return {
+        "outline": outline,
+        "when": when(meeting),
+        "next_when": when(meeting.next_meeting),
+        "marking": marking,
+        "document_title": f"Minutes: {meeting.title}, {meeting.date.day} "
+        f"{meeting.date:%B %Y}{version}",
+        "advice_given": [advice for advice in outline.advice if not advice.none_given],
+    }
+
+
+def _pdf_response(request, context: dict, *, filename: str) -> HttpResponse:
+    html = render_to_string(
+        "meetings/documents/minutes.html", {**context, "for_pdf": True}, request=request
+    )
+    pdf = render_pdf(html, base_url=request.build_absolute_uri())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+@login_required
+def minutes_document(request, pk: int):
+    """The whole minutes, print-ready, with what the public version withholds marked."""
+    meeting = get_meeting_for_view(request.user, pk)
+    context = _document_context(minutes_outline(meeting, public=False), marking=INTERNAL_MARKING)
+    return render(request, "meetings/documents/minutes.html", context)
+
+
+@require_safe
+@login_required
+def minutes_pdf(request, pk: int):
+    meeting = get_meeting_for_view(request.user, pk)
+    context = _document_context(minutes_outline(meeting, public=False), marking=INTERNAL_MARKING)
+    return _pdf_response(request, context, filename=f"minutes-{meeting.date:%Y-%m-%d}.pdf")
+
+
+@require_safe
+def public_minutes_document(request, pk: int):
+    """The published minutes, public items only, print-ready."""
+    meeting = get_public_meeting(pk)
+    context = _document_context(minutes_outline(meeting, public=True), marking=PUBLIC_MARKING)
+    return render(request, "meetings/documents/minutes.html", context)
+
+
+@require_safe
+def public_minutes_pdf(request, pk: int):
+    meeting = get_public_meeting(pk)
+    context = _document_context(minutes_outline(meeting, public=True), marking=PUBLIC_MARKING)
+    return _pdf_response(request, context, filename=f"minutes-{meeting.date:%Y-%m-%d}-public.pdf")
+
+
+@require_safe
+def public_meeting_list(request):
+    """Every meeting whose minutes are published, latest first."""
+    meetings = Meeting.objects.published().order_by("-date", "-start_time")
+    rows = [{"meeting": meeting, "when": when(meeting)} for meeting in meetings]
+    return render(request, "meetings/public/meeting_list.html", {"rows": rows})
+
+
+@require_safe
+def public_meeting_detail(request, pk: int):
+    """A published meeting as the public sees it: public items only, the rest withheld
+    by number and reason."""
+    outline = minutes_outline(get_public_meeting(pk), public=True)
+    context = {
+        "outline": outline,
+        "when": when(outline.meeting),
+        "next_when": when(outline.meeting.next_meeting),
+        "advice_given": [advice for advice in outline.advice if not advice.none_given],
+    }
+    return render(request, "meetings/public/meeting_detail.html", context)
+
+
+def _calendar_response(text: str, *, filename: str, private: bool) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=900"
+    return response
+
+
+def _event(request, meeting: Meeting, *, url: str, description: str) -> Event:
+    host = urlsplit(f"//{request.get_host()}").hostname
+    return Event(meeting, host=host, url=url, description=f"{description}\n{url}")
+
+
+@require_safe
+@login_required
+def meeting_ics(request, pk: int):
+    """One meeting, to add to the user's calendar."""
+    meeting = get_meeting_for_view(request.user, pk)
+    url = request.build_absolute_uri(reverse("meeting", args=[meeting.pk]))
+    event = _event(request, meeting, url=url, description=meeting.get_kind_display())
+    return _calendar_response(
+        calendar([event]), filename=f"meeting-{meeting.date:%Y-%m-%d}.ics", private=True
+    )
+
+
+@require_safe
+def meetings_feed(request, token: str):
+    """Upcoming meetings, for the calendar app of the user the token was made for: it
+    subscribes without signing in."""
+    user_of_calendar_token(token)
+    events = [
+        _event(
+            request,
+            meeting,
+            url=request.build_absolute_uri(reverse("meeting", args=[meeting.pk])),
+            description=meeting.get_kind_display(),
+        )
+        for meeting in Meeting.objects.upcoming()
+    ]
+    text = calendar(events, name="Improvement panel meetings")
+    return _calendar_response(text, filename="meetings.ics", private=True)
+
+
+@require_safe
+def public_meetings_feed(request):
+    """Upcoming meetings that are open to the public."""
+    url = request.build_absolute_uri(reverse("public-meetings"))
+    events = [
+        _event(request, meeting, url=url, description="This meeting is open to the public.")
+        for meeting in Meeting.objects.upcoming().filter(is_open_to_public=True)
+    ]
+    text = calendar(events, name="Improvement panel public meetings")
+    return _calendar_response(text, filename="public-meetings.ics", private=False)
