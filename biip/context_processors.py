@@ -49,6 +49,7 @@ SECTIONS = [
             "action-log",
             "meeting-action",
             "meeting-action-edit",
+            "meeting-action-remove",
             "meeting-action-update",
             "meeting-action-promote",
         },

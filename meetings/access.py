@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from biip.models import Role
-from meetings.models import Meeting, MeetingAction
+from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Minute
 from plans.access import has_role, person_of
 
 CALENDAR_SALT = "meetings.calendar"
@@ -56,6 +56,24 @@ def get_public_meeting(pk: int) -> Meeting:
     """A meeting whose minutes are published; 404 for any other, so the public cannot
     tell a draft from a meeting that does not exist."""
     return get_object_or_404(Meeting.objects.published().select_related("next_meeting"), pk=pk)
+
+
+def get_attendance_for_update(user, pk: int) -> Attendance:
+    require_meeting_manager(user)
+    rows = Attendance.objects.select_related("meeting", "person", "person__organisation")
+    return get_object_or_404(rows, pk=pk)
+
+
+def get_item_for_update(user, pk: int, *, lock: bool = False) -> AgendaItem:
+    require_meeting_manager(user)
+    items = AgendaItem.objects.select_related("meeting", "presenter")
+    return get_object_or_404(items.select_for_update(of=("self",)) if lock else items, pk=pk)
+
+
+def get_minute_for_update(user, pk: int, *, lock: bool = False) -> Minute:
+    require_meeting_manager(user)
+    minutes = Minute.objects.select_related("meeting", "agenda_item", "agenda_item__meeting")
+    return get_object_or_404(minutes.select_for_update(of=("self",)) if lock else minutes, pk=pk)
 
 
 def get_meeting_action_for_view(user, pk: int) -> MeetingAction:

@@ -107,6 +107,11 @@ class Meeting(models.Model):
         return f"{clock(self.start_time)} to {clock(self.end_time)}"
 
     @property
+    def when(self) -> str:
+        """ "Tuesday 29 January 2019, 12:15pm to 2:15pm"."""
+        return f"{self.date:%A} {self.date.day} {self.date:%B %Y}, {self.time_span}"
+
+    @property
     def starts_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
 

@@ -140,7 +140,7 @@ def remove_minute(*, user: AbstractBaseUser, minute: Minute) -> None:
     require_meeting_manager(user)
     meeting = _lock(minute.meeting)
     if minute.actions.exists():
-        raise ValidationError("Move or remove the minute's actions arising first.")
+        raise ValidationError("Remove the minute's actions arising first.")
     minute._history_user = user
     minute.delete()
     renumber(meeting, user=user)
@@ -168,6 +168,18 @@ def record_meeting_action(
     )
     _save(action, user)
     return action
+
+
+@transaction.atomic
+def remove_meeting_action(*, user: AbstractBaseUser, action: MeetingAction) -> None:
+    """Remove an action arising recorded in error. One promoted into the plan stays: the
+    plan action would lose where it came from."""
+    require_meeting_manager(user)
+    action = MeetingAction.objects.select_for_update().get(pk=action.pk)
+    if action.promoted_to_id is not None:
+        raise ValidationError("It has been promoted into the improvement plan, so it stays.")
+    action._history_user = user
+    action.delete()
 
 
 @transaction.atomic

@@ -90,7 +90,9 @@ class MeetingActionTable(tables.Table):
         empty_values=(),
         attrs={**NUMERIC, "td": {"class": "govuk-table__cell--numeric"}},
     )
-    description = tables.Column(verbose_name="Action", empty_values=())
+    description = tables.Column(
+        verbose_name="Action", empty_values=(), attrs={"td": {"class": "app-action-log__action"}}
+    )
     owner = tables.Column(verbose_name="Owner", accessor="owner__name", empty_values=())
     due_date = tables.Column(verbose_name="Due", empty_values=(), attrs=NOWRAP)
     status = tables.Column(verbose_name="Status", empty_values=())

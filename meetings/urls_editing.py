@@ -31,6 +31,11 @@ urlpatterns = [
     path(
         "meetings/actions/<int:pk>/edit/", editing.meeting_action_edit, name="meeting-action-edit"
     ),
+    path(
+        "meetings/actions/<int:pk>/remove/",
+        editing.meeting_action_remove,
+        name="meeting-action-remove",
+    ),
     path("meetings/<int:pk>/advice/", editing.formal_advice, name="formal-advice"),
     path("meetings/<int:pk>/status/", editing.minutes_status, name="minutes-status"),
 ]

@@ -164,7 +164,8 @@ class LogColumns(LogFixture):
             row,
         )
         self.assertIn(
-            f'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
+            '<th scope="row" class="govuk-table__header app-action-log__action">'
+            '<a class="govuk-link" '
             f'href="/meetings/actions/{self.done.pk}/">Report the overspend</a></th>',
             row,
         )

@@ -252,5 +252,5 @@ class MinuteRemoveTest(MinutesCase):
         self.assertEqual(self.texts(), ["W1", "B1", "B2"])
         self.assertEqual(
             messages_of(response),
-            ["Minute 3 has not been removed. Move or remove the minute's actions arising first."],
+            ["Minute 3 has not been removed. Remove the minute's actions arising first."],
         )

@@ -6,9 +6,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from biip.models import RAG, Role
+from meetings.models import MeetingAction
 from plans.models import Challenge, Cycle
 from tests.base import RolesTestCase
-from tests.factories import make_action, make_plan, make_update, make_user
+from tests.factories import (
+    make_action,
+    make_agenda_item,
+    make_meeting,
+    make_meeting_action,
+    make_minute,
+    make_plan,
+    make_update,
+    make_user,
+)
 
 URL = reverse("my-actions")
 NOVEMBER = datetime.date(2019, 11, 1)
@@ -129,14 +139,31 @@ class MyActionsShows(MyActionsCase):
         response = self.client.get(URL)
         self.assertContains(response, "Every open action you update has its November 2019 update.")
 
+    def test_open_actions_arising_the_officer_owns_are_listed(self):
+        minute = make_minute(make_agenda_item(make_meeting(), number=1), number=1)
+        mine = make_meeting_action(minute, self.olivia.person, description="Send the pack")
+        make_meeting_action(minute, self.oscar.person, description="Not mine")
+        make_meeting_action(
+            minute,
+            self.olivia.person,
+            description="Done already",
+            status=MeetingAction.Status.DONE,
+            completed_on=datetime.date(2019, 2, 1),
+        )
+        self.client.force_login(self.olivia)
+        response = self.client.get(URL)
+        self.assertEqual(response.context["meeting_actions"], [mine])
+        self.assertContains(response, f'href="{reverse("meeting-action", args=[mine.pk])}"')
+        self.assertNotContains(response, "Not mine")
+
     def test_query_count_does_not_grow_with_the_actions(self):
         # Session, user, the user's groups, person, cycle, plan, the actions, those needing
-        # an update, the open challenges on them.
+        # an update, the open challenges on them, the open actions arising.
         self.client.force_login(self.olivia)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(URL)
         for _ in range(10):
             make_action(plan=self.plan, directorate=self.finance, lead_officer=self.olivia.person)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             response = self.client.get(URL)
         self.assertEqual(len(response.context["led"]), 14)

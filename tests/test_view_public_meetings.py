@@ -35,9 +35,7 @@ class PublicMeetingsList(RolesTestCase):
 
     def test_published_meetings_only_latest_first(self):
         response = self.client.get(URL)
-        self.assertEqual(
-            [row["meeting"] for row in response.context["rows"]], [self.march, self.january]
-        )
+        self.assertEqual(list(response.context["meetings"]), [self.march, self.january])
         text = response.content.decode()
         self.assertLess(text.index("March panel meeting"), text.index("Birmingham Independent"))
         self.assertContains(response, "Tuesday 26 March 2019, 12:15pm to 2:15pm")

@@ -26,6 +26,10 @@ class SignInForm(RolesTestCase):
         self.assertNotContains(response, "govuk-error-summary")
         self.assertIn("no-cache", response["Cache-Control"])
 
+    def test_it_links_to_the_published_minutes_for_anyone(self):
+        response = self.client.get("/sign-in/")
+        self.assertContains(response, f'href="{reverse("public-meetings")}"')
+
     def test_put_is_not_allowed(self):
         self.assertEqual(self.client.put(SIGN_IN).status_code, 405)
 

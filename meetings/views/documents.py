@@ -6,61 +6,25 @@ feed) is rendered from the public outline, `minutes_outline(meeting, public=True
 holds no text of anything withheld.
 """
 
-import datetime
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from biip.pdf import render_pdf
+from meetings import documents
 from meetings.access import get_meeting_for_view, get_public_meeting, user_of_calendar_token
 from meetings.calendar import Event, calendar
 from meetings.models import Meeting
 from meetings.outline import minutes_outline
 
-INTERNAL_MARKING = "OFFICIAL-SENSITIVE"
-PUBLIC_MARKING = "OFFICIAL"
 
-
-def clock(time: datetime.time) -> str:
-    """12:15pm, 2pm."""
-    hour = time.hour % 12 or 12
-    minutes = f":{time.minute:02d}" if time.minute else ""
-    return f"{hour}{minutes}{'am' if time.hour < 12 else 'pm'}"
-
-
-def when(meeting: Meeting | None) -> str:
-    """Tuesday 29 January 2019, 12:15pm to 2:15pm."""
-    if meeting is None:
-        return ""
-    day = f"{meeting.date:%A} {meeting.date.day} {meeting.date:%B %Y}"
-    return f"{day}, {clock(meeting.start_time)} to {clock(meeting.end_time)}"
-
-
-def _document_context(outline, *, marking: str) -> dict:
-    meeting = outline.meeting
-    version = " (public version)" if outline.public else ""
-    return {
-        "outline": outline,
-        "when": when(meeting),
-        "next_when": when(meeting.next_meeting),
-        "marking": marking,
-        "document_title": f"Minutes: {meeting.title}, {meeting.date.day} "
-        f"{meeting.date:%B %Y}{version}",
-        "advice_given": [advice for advice in outline.advice if not advice.none_given],
-    }
-
-
-def _pdf_response(request, context: dict, *, filename: str) -> HttpResponse:
-    html = render_to_string(
-        "meetings/documents/minutes.html", {**context, "for_pdf": True}, request=request
-    )
-    pdf = render_pdf(html, base_url=request.build_absolute_uri())
+def _pdf_response(request, meeting: Meeting, *, public: bool) -> HttpResponse:
+    pdf = documents.minutes_pdf(meeting, public=public, base_url=request.build_absolute_uri())
     response = HttpResponse(pdf, content_type="application/pdf")
+    filename = documents.minutes_filename(meeting, public=public)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -70,7 +34,7 @@ def _pdf_response(request, context: dict, *, filename: str) -> HttpResponse:
 def minutes_document(request, pk: int):
     """The whole minutes, print-ready, with what the public version withholds marked."""
     meeting = get_meeting_for_view(request.user, pk)
-    context = _document_context(minutes_outline(meeting, public=False), marking=INTERNAL_MARKING)
+    context = documents.minutes_context(minutes_outline(meeting, public=False))
     return render(request, "meetings/documents/minutes.html", context)
 
 
@@ -78,31 +42,28 @@ def minutes_document(request, pk: int):
 @login_required
 def minutes_pdf(request, pk: int):
     meeting = get_meeting_for_view(request.user, pk)
-    context = _document_context(minutes_outline(meeting, public=False), marking=INTERNAL_MARKING)
-    return _pdf_response(request, context, filename=f"minutes-{meeting.date:%Y-%m-%d}.pdf")
+    return _pdf_response(request, meeting, public=False)
 
 
 @require_safe
 def public_minutes_document(request, pk: int):
     """The published minutes, public items only, print-ready."""
     meeting = get_public_meeting(pk)
-    context = _document_context(minutes_outline(meeting, public=True), marking=PUBLIC_MARKING)
+    context = documents.minutes_context(minutes_outline(meeting, public=True))
     return render(request, "meetings/documents/minutes.html", context)
 
 
 @require_safe
 def public_minutes_pdf(request, pk: int):
     meeting = get_public_meeting(pk)
-    context = _document_context(minutes_outline(meeting, public=True), marking=PUBLIC_MARKING)
-    return _pdf_response(request, context, filename=f"minutes-{meeting.date:%Y-%m-%d}-public.pdf")
+    return _pdf_response(request, meeting, public=True)
 
 
 @require_safe
 def public_meeting_list(request):
     """Every meeting whose minutes are published, latest first."""
     meetings = Meeting.objects.published().order_by("-date", "-start_time")
-    rows = [{"meeting": meeting, "when": when(meeting)} for meeting in meetings]
-    return render(request, "meetings/public/meeting_list.html", {"rows": rows})
+    return render(request, "meetings/public/meeting_list.html", {"meetings": meetings})
 
 
 @require_safe
@@ -112,8 +73,8 @@ def public_meeting_detail(request, pk: int):
     outline = minutes_outline(get_public_meeting(pk), public=True)
     context = {
         "outline": outline,
-        "when": when(outline.meeting),
-        "next_when": when(outline.meeting.next_meeting),
+        "when": outline.meeting.when,
+        "next_when": outline.meeting.next_meeting.when if outline.meeting.next_meeting else "",
         "advice_given": [advice for advice in outline.advice if not advice.none_given],
     }
     return render(request, "meetings/public/meeting_detail.html", context)

@@ -19,14 +19,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meetings import services
 from meetings.access import (
+    get_attendance_for_update,
+    get_item_for_update,
     get_meeting_action_for_view,
     get_meeting_for_update,
+    get_minute_for_update,
     require_meeting_manager,
 )
 from meetings.forms.editing import (
@@ -39,7 +42,7 @@ from meetings.forms.editing import (
     MinutesStatusForm,
     add_service_errors,
 )
-from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Minute
+from meetings.models import Attendance, Meeting, MeetingAction
 from meetings.services import TRANSITIONS
 
 GET_POST = ["GET", "POST"]
@@ -53,24 +56,6 @@ def meeting_page(meeting_id: int, fragment: str = "") -> str:
     """The meeting page, at `fragment` (an id on the page) if given."""
     url = reverse("meeting", args=[meeting_id])
     return f"{url}#{fragment}" if fragment else url
-
-
-def get_attendance_for_update(user, pk: int) -> Attendance:
-    require_meeting_manager(user)
-    rows = Attendance.objects.select_related("meeting", "person", "person__organisation")
-    return get_object_or_404(rows, pk=pk)
-
-
-def get_item_for_update(user, pk: int, *, lock: bool = False) -> AgendaItem:
-    require_meeting_manager(user)
-    items = AgendaItem.objects.select_related("meeting", "presenter")
-    return get_object_or_404(items.select_for_update(of=("self",)) if lock else items, pk=pk)
-
-
-def get_minute_for_update(user, pk: int, *, lock: bool = False) -> Minute:
-    require_meeting_manager(user)
-    minutes = Minute.objects.select_related("meeting", "agenda_item", "agenda_item__meeting")
-    return get_object_or_404(minutes.select_for_update(of=("self",)) if lock else minutes, pk=pk)
 
 
 # The meeting
@@ -329,6 +314,23 @@ def meeting_action_edit(request, pk: int):
             return redirect(meeting_page(action.meeting_id, "actions-arising"))
     context = {"form": form, "meeting": action.meeting, "minute": action.minute, "action": action}
     return render(request, "meetings/edit/meeting_action_form.html", context)
+
+
+@require_POST
+@login_required
+def meeting_action_remove(request, pk: int):
+    """Remove an action arising recorded in error (not one promoted into the plan)."""
+    require_meeting_manager(request.user)
+    action = get_meeting_action_for_view(request.user, pk)
+    try:
+        services.remove_meeting_action(user=request.user, action=action)
+    except ValidationError as error:
+        messages.error(
+            request, f"The action arising has not been removed. {' '.join(error.messages)}"
+        )
+        return redirect("meeting-action-edit", pk=action.pk)
+    messages.success(request, "The action arising has been removed.")
+    return redirect(meeting_page(action.meeting_id, "actions-arising"))
 
 
 # Formal advice

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils.text import Truncator, capfirst
 from django.views.decorators.http import require_http_methods, require_safe
 
 from biip.models import Role
+from meetings.models import MeetingAction
 from plans import services
 from plans.access import (
     can_assure,
@@ -412,6 +413,11 @@ def my_actions_context(user, person, plan, period) -> dict:
             f"and whether each has its {month} update"
         ),
         "directorates": others,
+        "meeting_actions": list(
+            MeetingAction.objects.filter(owner=person, status=MeetingAction.Status.OPEN)
+            .select_related("meeting", "minute", "owner", "promoted_to")
+            .order_by(F("due_date").asc(nulls_last=True), "pk")
+        ),
         "directorates_caption": (
             f"Your directorate's other {plural(len(others), 'action')}, which you may also update"
         ),
@@ -435,7 +441,10 @@ def my_actions(request):
     if person is not None:
         context |= my_actions_context(request.user, person, plan, period)
         context["has_actions"] = bool(
-            context["led"] or context["directorates"] or context["challenges"]
+            context["led"]
+            or context["directorates"]
+            or context["challenges"]
+            or context["meeting_actions"]
         )
     return render(request, "plans/my_actions.html", context)
 
