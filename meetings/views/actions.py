@@ -12,7 +12,6 @@ from copy import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2.export import TableExport
 
+from biip.listing import EXPORT_FORMATS, paginate, query_string
 from meetings.access import (
     can_manage_meetings,
     can_update_meeting_action,
@@ -34,34 +34,7 @@ from meetings.services import promote_meeting_action, update_meeting_action
 from meetings.tables import PER_PAGE, MeetingActionTable, status_of
 from plans.forms.updates import add_service_errors
 
-EXPORT_FORMATS = {"csv": "CSV", "xlsx": "spreadsheet (XLSX)"}
 LOG_ORDER = ("-meeting__date", "-meeting__start_time", "minute__number", "pk")
-
-
-def query_string(request, **changes) -> str:
-    """The request's query string with `changes` (None removes a parameter)."""
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value is not None:
-            params[key] = value
-    return "?" + params.urlencode() if params else ""
-
-
-def paginate(table, request) -> None:
-    """25 rows a page; a page that is not a number shows the first, one past the end the
-    last. The caption says which rows these are."""
-    try:
-        table.paginate(page=int(request.GET.get("page", 1)), per_page=PER_PAGE)
-    except (ValueError, PageNotAnInteger):
-        table.paginate(page=1, per_page=PER_PAGE)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
-    page = table.page
-    if page.paginator.count:
-        table.caption = (
-            f"Actions arising {page.start_index()} to {page.end_index()} of {page.paginator.count}"
-        )
 
 
 def export_response(table, export_format: str):
@@ -80,7 +53,7 @@ def action_log(request):
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
         return export_response(table, export_format)
-    paginate(table, request)
+    paginate(table, request, per_page=PER_PAGE, noun="Actions arising")
     form = filterset.form
     base = reverse("action-log")
     context = {

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Model, Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 from django_tables2.export import TableExport
 
+from biip.listing import EXPORT_FORMATS, paginate, query_string
 from biip.models import RAG
 from meetings.models import MeetingAction
 from plans.access import can_assure, can_manage_plans, can_update_action, get_action_for_view
@@ -23,39 +23,12 @@ from plans.filters import ActionFilter
 from plans.models import Action, Assurance
 from plans.tables import PER_PAGE, ActionTable
 
-EXPORT_FORMATS = {"csv": "CSV", "xlsx": "spreadsheet (XLSX)"}
 HISTORY_RELATIONS = ("history_user", "plan", "theme", "directorate", "lead_officer", "lead_member")
 HISTORY_M2M = {
     "recommendations": ("historicalaction_recommendations_set", "recommendation"),
     "risks": ("historicalaction_risks_set", "risk"),
 }
 NOT_SET = "Not set"
-
-
-def query_string(request, **changes) -> str:
-    """The request's query string with `changes` (None removes a parameter)."""
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value is not None:
-            params[key] = value
-    return "?" + params.urlencode() if params else ""
-
-
-def paginate(table, request) -> None:
-    """25 rows a page; a page that is not a number shows the first, one past the end the
-    last. The caption says which rows these are."""
-    try:
-        table.paginate(page=int(request.GET.get("page", 1)), per_page=PER_PAGE)
-    except (ValueError, PageNotAnInteger):
-        table.paginate(page=1, per_page=PER_PAGE)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
-    page = table.page
-    if page.paginator.count:
-        table.caption = (
-            f"Actions {page.start_index()} to {page.end_index()} of {page.paginator.count}"
-        )
 
 
 def export_response(table, export_format: str, day: datetime.date | None):
@@ -74,7 +47,7 @@ def action_list(request):
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
         return export_response(table, export_format, filterset.day)
-    paginate(table, request)
+    paginate(table, request, per_page=PER_PAGE, noun="Actions")
     form = filterset.form
     base = reverse("actions")
     context = {
