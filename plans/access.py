@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from biip.models import Person, Role
-from plans.models import Action
+from plans.models import Action, Indicator, Risk
 
 
 def has_role(user, *roles: Role) -> bool:
@@ -64,3 +64,69 @@ def get_action_for_update(user, pk: int) -> Action:
     if not can_update_action(user, action):
         raise PermissionDenied("Only the action's officers and the secretariat may update it.")
     return action
+
+
+def _officer_of(user, *, owner_id: int | None, directorate_id: int | None) -> bool:
+    """An officer who is the owner, or an officer of the record's directorate."""
+    if not has_role(user, Role.OFFICER):
+        return False
+    person = person_of(user)
+    if person is None:
+        return False
+    return owner_id == person.pk or (
+        person.directorate_id is not None and person.directorate_id == directorate_id
+    )
+
+
+def can_update_risk(user, risk: Risk) -> bool:
+    """The risk's owner and their directorate's officers (as for actions), the secretariat
+    and administrators."""
+    if has_role(user, Role.SECRETARIAT, Role.ADMINISTRATOR):
+        return True
+    return _officer_of(user, owner_id=risk.owner_id, directorate_id=risk.directorate_id)
+
+
+def get_risk_for_view(user, pk: int) -> Risk:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return get_object_or_404(Risk.objects.select_related("owner", "directorate"), pk=pk)
+
+
+def get_risk_for_update(user, pk: int) -> Risk:
+    """The risk, if the user may update it: 404 if there is none, 403 if not theirs."""
+    risk = get_risk_for_view(user, pk)
+    if not can_update_risk(user, risk):
+        raise PermissionDenied("Only the risk's owner, its directorate and the secretariat.")
+    return risk
+
+
+def can_enter_indicator_values(user, indicator: Indicator) -> bool:
+    """The indicator's owner, the secretariat and administrators."""
+    if has_role(user, Role.SECRETARIAT, Role.ADMINISTRATOR):
+        return True
+    person = person_of(user) if user.is_authenticated else None
+    return person is not None and indicator.owner_id == person.pk
+
+
+def get_indicator_for_view(user, pk: int) -> Indicator:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return get_object_or_404(Indicator.objects.select_related("owner", "directorate"), pk=pk)
+
+
+def get_indicator_for_values(user, pk: int) -> Indicator:
+    """The indicator, if the user may enter its values: 404 if none, 403 if not theirs."""
+    indicator = get_indicator_for_view(user, pk)
+    if not can_enter_indicator_values(user, indicator):
+        raise PermissionDenied("Only the indicator's owner and the secretariat enter values.")
+    return indicator
+
+
+def can_claim_addressed(user) -> bool:
+    """Council officers claim a recommendation addressed (the secretariat may record it)."""
+    return has_role(user, Role.OFFICER, Role.SECRETARIAT, Role.ADMINISTRATOR)
+
+
+def can_verify(user) -> bool:
+    """The panel verifies a recommendation (the secretariat records the auditor's)."""
+    return has_role(user, Role.PANEL, Role.SECRETARIAT, Role.ADMINISTRATOR)

@@ -7,6 +7,7 @@ from plans.models import (
     Assurance,
     Challenge,
     Cycle,
+    EscalationDecision,
     Evidence,
     ImprovementPlan,
     Indicator,
@@ -155,6 +156,14 @@ class RiskAdmin(SimpleHistoryAdmin):
     list_filter = ["category", "level", "escalated", "status", "publication_status"]
     search_fields = ["reference", "title", "description", "owner__name"]
     list_select_related = ["owner"]
+
+
+@admin.register(EscalationDecision)
+class EscalationDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["risk", "decision", "residual_score", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+    search_fields = ["risk__reference", "risk__title", "reason"]
+    list_select_related = ["risk", "decided_by"]
 
 
 class IndicatorValueInline(admin.TabularInline):

@@ -22,6 +22,40 @@ STALE_AFTER_DAYS = 35
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+class RiskBand(models.TextChoices):
+    """Bands of a risk score (likelihood x impact, 1-25), defined here once: the register,
+    the heat map and its key all take them from `band_of`."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
+
+
+# The lowest score of each band, highest band first.
+BAND_FLOORS = (
+    (20, RiskBand.VERY_HIGH),
+    (10, RiskBand.HIGH),
+    (5, RiskBand.MEDIUM),
+    (1, RiskBand.LOW),
+)
+
+
+def band_of(score: int) -> RiskBand:
+    for floor, band in BAND_FLOORS:
+        if score >= floor:
+            return band
+    raise ValueError(f"A risk score is 1 to 25, not {score}")
+
+
+def band_range(band: RiskBand) -> tuple[int, int]:
+    """The lowest and highest score of a band: (10, 16) for high."""
+    floors = [floor for floor, _ in BAND_FLOORS]
+    index = [b for _, b in BAND_FLOORS].index(band)
+    high = 25 if index == 0 else floors[index - 1] - 1
+    return floors[index], high
+
+
 def scale_constraint(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
@@ -113,8 +147,22 @@ class Recommendation(models.Model):
     addressed_on = models.DateField(
         null=True, blank=True, help_text="When the council claimed it addressed"
     )
+    addressed_evidence = models.TextField(
+        blank=True, help_text="What the council offers as evidence that it is addressed"
+    )
     verified_on = models.DateField(
         null=True, blank=True, help_text="When the auditor or panel verified it"
+    )
+    verified_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations_verified",
+        help_text="The auditor or panel member who verified it",
+    )
+    verification_evidence = models.TextField(
+        blank=True, help_text="What the auditor or panel saw in verifying it"
     )
     history = HistoricalRecords()
 
@@ -268,7 +316,27 @@ class Risk(Publishable):
         return f"{self.reference}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("admin:plans_risk_change", args=[self.pk])
+        return reverse("risk", args=[self.pk])
+
+    @property
+    def inherent_band(self) -> RiskBand:
+        return band_of(self.inherent_score)
+
+    @property
+    def residual_band(self) -> RiskBand:
+        return band_of(self.residual_score)
+
+    @property
+    def target_band(self) -> RiskBand:
+        return band_of(self.target_score)
+
+    def is_review_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status == self.Status.OPEN
+            and self.review_date is not None
+            and self.review_date < today
+        )
 
     @property
     def inherent_score(self) -> int:
@@ -285,6 +353,56 @@ class Risk(Publishable):
     @property
     def past_tolerance(self) -> bool:
         return self.residual_score > self.tolerance
+
+    def needs_escalation(self, latest: "EscalationDecision | None") -> bool:
+        """An open operational risk whose residual score is past its tolerance, with no
+        decision on escalating it taken at this score or higher. `latest` is the risk's
+        latest escalation decision (or None)."""
+        return (
+            self.status == self.Status.OPEN
+            and self.level == self.Level.OPERATIONAL
+            and not self.escalated
+            and self.past_tolerance
+            and (latest is None or latest.residual_score < self.residual_score)
+        )
+
+
+class EscalationDecision(models.Model):
+    """The secretariat's decision on an operational risk past its tolerance: escalated to
+    the strategic register, or not, and why, by whom and when."""
+
+    class Decision(models.TextChoices):
+        ESCALATED = "escalated", "Escalated to the strategic register"
+        NOT_ESCALATED = "not_escalated", "Not escalated"
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="escalation_decisions")
+    decision = models.CharField(max_length=13, choices=Decision.choices)
+    reason = models.TextField()
+    residual_score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text="The residual score when the decision was taken",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalation_decisions"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk", "-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="escalation_decision_has_reason",
+                violation_error_message="Say why the risk is, or is not, escalated.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.risk.reference}: {self.get_decision_display()}"
+
+    def get_absolute_url(self):
+        return reverse("risk", args=[self.risk_id]) + "#escalation"
 
 
 class AssuranceStatus(models.TextChoices):
@@ -665,6 +783,14 @@ class Indicator(models.Model):
     directorate = models.ForeignKey(
         Directorate, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
     )
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators_owned",
+        help_text="Who reports the indicator's monthly values",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -674,7 +800,7 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:plans_indicator_change", args=[self.pk])
+        return reverse("indicator", args=[self.pk])
 
     def format_value(self, value: Decimal) -> str:
         if self.unit == self.Unit.GBP_MILLIONS:
@@ -713,7 +839,12 @@ class IndicatorValue(models.Model):
         return f"{self.indicator}: {self.label or self.period}"
 
     def get_absolute_url(self):
-        return reverse("admin:plans_indicatorvalue_change", args=[self.pk])
+        return reverse("indicator", args=[self.indicator_id]) + f"#value-{self.period:%Y-%m}"
+
+    def clean(self):
+        super().clean()
+        if self.period and self.period > timezone.localdate().replace(day=1):
+            raise ValidationError({"period": "The period cannot be in the future."})
 
 
 class AdviserEngagement(models.Model):
@@ -726,9 +857,10 @@ class AdviserEngagement(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements"
     )
+    risks = models.ManyToManyField(Risk, blank=True, related_name="engagements")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[risks])
 
     class Meta:
         ordering = ["focus_area"]
@@ -744,7 +876,7 @@ class AdviserEngagement(models.Model):
         return f"{self.adviser.name}: {self.focus_area}"
 
     def get_absolute_url(self):
-        return reverse("admin:plans_adviserengagement_change", args=[self.pk])
+        return reverse("advisers") + f"#engagement-{self.pk}"
 
 
 def evidence_path(evidence: "Evidence", filename: str) -> str:

@@ -3,12 +3,24 @@ arguments to override any field."""
 
 import datetime
 import itertools
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 
 from biip.models import RAG, Directorate, Organisation, Person, Role
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Minute
-from plans.models import Action, ImprovementPlan, ProgressUpdate, Risk, Theme
+from plans.models import (
+    Action,
+    AdviserEngagement,
+    ImprovementPlan,
+    Indicator,
+    IndicatorValue,
+    ProgressUpdate,
+    Recommendation,
+    Risk,
+    Source,
+    Theme,
+)
 
 _seq = itertools.count(1)
 
@@ -156,3 +168,36 @@ def make_meeting_action(minute: Minute, owner: Person, **kwargs) -> MeetingActio
     return MeetingAction.objects.create(
         meeting=minute.meeting, minute=minute, owner=owner, **{**fields, **kwargs}
     )
+
+
+def make_source(**kwargs) -> Source:
+    n = _n()
+    fields = {"name": f"External auditor's recommendations {n}", "kind": "external_audit"}
+    return Source.objects.create(**{**fields, **kwargs})
+
+
+def make_recommendation(source: Source, **kwargs) -> Recommendation:
+    n = _n()
+    fields = {"reference": f"EA-{n}", "text": f"Recommendation {n}"}
+    return Recommendation.objects.create(source=source, **{**fields, **kwargs})
+
+
+def make_indicator(**kwargs) -> Indicator:
+    n = _n()
+    fields = {
+        "code": f"IND-{n}",
+        "name": f"Indicator {n}",
+        "unit": Indicator.Unit.GBP_MILLIONS,
+        "polarity": Indicator.Polarity.LOWER_IS_BETTER,
+    }
+    return Indicator.objects.create(**{**fields, **kwargs})
+
+
+def make_indicator_value(indicator: Indicator, **kwargs) -> IndicatorValue:
+    fields = {"period": datetime.date(2018, 4, 1), "value": Decimal("28.0")}
+    return IndicatorValue.objects.create(indicator=indicator, **{**fields, **kwargs})
+
+
+def make_engagement(adviser: Person, **kwargs) -> AdviserEngagement:
+    fields = {"focus_area": "Financial resilience", "started_on": datetime.date(2019, 7, 1)}
+    return AdviserEngagement.objects.create(adviser=adviser, **{**fields, **kwargs})

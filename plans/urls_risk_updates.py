@@ -1,0 +1,3 @@
+"""Routes of the plans app: risk_updates."""
+
+urlpatterns = []
