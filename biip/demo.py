@@ -42,6 +42,7 @@ from plans.models import (
     AssuranceStatus,
     Challenge,
     Cycle,
+    EscalationDecision,
     ImprovementPlan,
     Indicator,
     IndicatorValue,
@@ -124,6 +125,7 @@ REPORTED_MODELS = [
     MeetingAction,
     FormalAdvice,
     Cycle,
+    EscalationDecision,
 ]
 
 
@@ -397,17 +399,27 @@ class DemoLoader:
         if new and spec.get("assessed_on"):
             rec.assessed_progress = spec["assessed_progress"]
             rec.addressed_on = spec.get("addressed_on")
-            rec.verified_on = spec.get("verified_on")
+            rec.addressed_evidence = spec.get("addressed_evidence", "")
             rec.full_clean()
             self.save(rec, at(spec["assessed_on"], 12))
+        if new and spec.get("verified_on"):
+            rec.verified_on = spec["verified_on"]
+            rec.verified_by = self.person(spec["verified_by"])
+            rec.verification_evidence = spec["verification_evidence"]
+            rec.full_clean()
+            self.save(rec, at(spec["verified_on"], 15))
 
     def load_risks(self):
         for row in self.read("risks.toml")["risk"]:
-            (il, ii), (rl, ri), (tl, ti) = row["inherent"], row["residual"], row["target"]
+            (il, ii), (tl, ti) = row["inherent"], row["target"]
+            # A risk with `earlier` scores is recorded with the first of them, rescored on
+            # each later date, and given its present residual score on `current_on`.
+            earlier = row.get("earlier", [])
+            rl, ri = earlier[0]["residual"] if earlier else row["residual"]
             risk, new = self.get_or_create(
                 Risk,
                 {"reference": row["reference"]},
-                at(row["recorded"]),
+                at(earlier[0]["on"] if earlier else row["recorded"]),
                 title=row["title"],
                 description=row["description"],
                 category=row["category"],
@@ -430,13 +442,44 @@ class DemoLoader:
                 exemption_review_date=row.get("exemption_review_date"),
             )
             self.risks[risk.reference] = risk
-            if new and row.get("escalated_on"):
-                if not risk.past_tolerance:
-                    raise DemoDataError(f"{risk.reference} is escalated but within tolerance")
-                risk.escalated = True
-                risk.escalated_on = row["escalated_on"]
-                risk.escalation_reason = row["escalation_reason"]
-                self.save(risk, at(row["escalated_on"], 17), self.user_of(risk.owner))
+            if not new:
+                continue
+            rescores = [(step["on"], step["residual"]) for step in earlier[1:]]
+            if earlier:
+                rescores.append((row["current_on"], row["residual"]))
+            for on, (rl, ri) in sorted(rescores):
+                if on == row.get("escalated_on"):
+                    raise DemoDataError(f"{risk.reference}: rescored on its escalation day")
+                if row.get("escalated_on") and row["escalated_on"] < on and not risk.escalated:
+                    self.escalate(risk, row)
+                risk.residual_likelihood, risk.residual_impact = rl, ri
+                self.save(risk, at(on, 16), self.user_of(risk.owner))
+            if row.get("escalated_on") and not risk.escalated:
+                self.escalate(risk, row)
+
+    def escalate(self, risk: Risk, row: dict):
+        """The secretariat's decision to move an operational risk past its tolerance to
+        the strategic register, recorded on `escalated_on`."""
+        if not risk.past_tolerance:
+            raise DemoDataError(f"{risk.reference} is escalated but within tolerance")
+        when = at(row["escalated_on"], 17)
+        self.create(
+            EscalationDecision(
+                risk=risk,
+                decision=EscalationDecision.Decision.ESCALATED,
+                reason=row["escalation_reason"],
+                residual_score=risk.residual_score,
+                decided_by=self.secretariat_user,
+                decided_at=when,
+            ),
+            when,
+            self.secretariat_user,
+        )
+        risk.level = Risk.Level.STRATEGIC
+        risk.escalated = True
+        risk.escalated_on = row["escalated_on"]
+        risk.escalation_reason = row["escalation_reason"]
+        self.save(risk, when, self.secretariat_user)
 
     # -- plans, actions and their updates ---------------------------------------------
 
@@ -827,6 +870,7 @@ class DemoLoader:
                 polarity=row["polarity"],
                 target=decimal(row.get("target")),
                 directorate=self.directorate(row.get("directorate")),
+                owner=self.person(row.get("owner")),
             )
             for value in row["values"]:
                 # A value is reported about seven weeks after its period ends.
@@ -843,7 +887,7 @@ class DemoLoader:
 
     def load_advisers(self):
         for row in self.read("advisers.toml")["engagement"]:
-            self.get_or_create(
+            engagement, new = self.get_or_create(
                 AdviserEngagement,
                 {"adviser": self.person(row["adviser"]), "focus_area": row["focus_area"]},
                 at(row["started_on"]),
@@ -852,3 +896,7 @@ class DemoLoader:
                 started_on=row["started_on"],
                 ended_on=row.get("ended_on"),
             )
+            risks = [self.find(self.risks, ref, "risk") for ref in row.get("risks", [])]
+            if new and risks:
+                with self.recorded(engagement, at(row["started_on"])):
+                    engagement.risks.add(*risks)

@@ -292,9 +292,22 @@ class SeedDemoLoadsTheDocuments(TestCase):
 
     def test_risks_and_indicators(self):
         escalated = Risk.objects.get(escalated=True)
-        self.assertEqual(escalated.level, Risk.Level.OPERATIONAL)
+        # Raised as operational, moved to the strategic register by the secretariat.
+        self.assertEqual(escalated.history.earliest().level, Risk.Level.OPERATIONAL)
+        self.assertEqual(escalated.level, Risk.Level.STRATEGIC)
         self.assertTrue(escalated.past_tolerance)
         self.assertIsNotNone(escalated.escalated_on)
+        decision = escalated.escalation_decisions.get()
+        self.assertEqual(
+            (decision.decided_by.username, decision.residual_score), ("secretariat", 12)
+        )
+        # Scores change over time: SR-06's residual score fell after October's cycle closed.
+        scores = [
+            row.residual_likelihood * row.residual_impact
+            for row in Risk.objects.get(reference="SR-06").history.order_by("history_date")
+        ]
+        self.assertEqual(scores, [16, 12, 8])
+        self.assertEqual(Indicator.objects.get(code="BCC-01").owner.name, "Jonathan Tew")
         self.assertEqual(
             set(Risk.objects.values_list("category", flat=True)), set(Risk.Category.values)
         )
