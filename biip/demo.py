@@ -396,10 +396,15 @@ class DemoLoader:
             council_response=spec.get("council_response", ""),
         )
         self.recommendations[rec.reference] = rec
+        if new and spec.get("addressed_on"):
+            # Claimed addressed by the council (its lead for the area, or the secretariat
+            # recording it), then assessed, then verified.
+            rec.addressed_on = spec["addressed_on"]
+            rec.addressed_evidence = spec.get("addressed_evidence", "")
+            claimant = self.user_of(self.person(spec.get("claimed_by"))) or self.secretariat_user
+            self.save(rec, max(recorded, at(spec["addressed_on"], 16)), claimant)
         if new and spec.get("assessed_on"):
             rec.assessed_progress = spec["assessed_progress"]
-            rec.addressed_on = spec.get("addressed_on")
-            rec.addressed_evidence = spec.get("addressed_evidence", "")
             rec.full_clean()
             self.save(rec, at(spec["assessed_on"], 12))
         if new and spec.get("verified_on"):
@@ -407,7 +412,8 @@ class DemoLoader:
             rec.verified_by = self.person(spec["verified_by"])
             rec.verification_evidence = spec["verification_evidence"]
             rec.full_clean()
-            self.save(rec, at(spec["verified_on"], 15))
+            verifier = self.user_of(rec.verified_by) or self.secretariat_user
+            self.save(rec, at(spec["verified_on"], 15), verifier)
 
     def load_risks(self):
         for row in self.read("risks.toml")["risk"]:

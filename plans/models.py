@@ -180,7 +180,7 @@ class Recommendation(models.Model):
         return f"{self.reference}: {self.text[:60]}"
 
     def get_absolute_url(self):
-        return reverse("recommendation-edit", args=[self.pk])
+        return reverse("recommendation", args=[self.pk])
 
 
 class ImprovementPlanQuerySet(models.QuerySet):
@@ -804,7 +804,8 @@ class Indicator(models.Model):
 
     def format_value(self, value: Decimal) -> str:
         if self.unit == self.Unit.GBP_MILLIONS:
-            return f"£{value.normalize():f}m"
+            sign = "-" if value < 0 else ""
+            return f"{sign}£{abs(value).normalize():f}m"
         if self.unit == self.Unit.PERCENT:
             return f"{value.normalize():f}%"
         return f"{value.normalize():f}"

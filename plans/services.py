@@ -7,11 +7,16 @@ Monthly updates: there is one update per action per month (a database constraint
 submission for the same month revises that update in place: the update's history keeps
 every earlier version, evidence files are added to those already attached, and the author
 becomes whoever made the latest claim.
+
+Risks: an owner's update of a risk is refused (RiskConflict) if anyone saved the risk
+after the form was opened; the secretariat's escalation decisions are recorded with who,
+when, why and the score they were taken at.
 """
 
 import datetime
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,15 +27,23 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from biip.models import RAG, Role
-from plans.access import can_assure, can_update_action, has_role
+from plans.access import (
+    can_assure,
+    can_manage_plans,
+    can_update_action,
+    can_update_risk,
+    has_role,
+)
 from plans.models import (
     Action,
     Assurance,
     AssuranceStatus,
     Challenge,
+    EscalationDecision,
     Evidence,
     Milestone,
     ProgressUpdate,
+    Risk,
     current_period,
 )
 
@@ -422,3 +435,138 @@ def answer_challenge(*, user: AbstractBaseUser, challenge: Challenge, response: 
         challenge.status = Challenge.Status.ANSWERED
         _save(challenge, user)
     return challenge
+
+
+# -- risks: owners' updates and escalation ---------------------------------------------
+
+# What an owner's update may change on a risk (record_risk_update's **changes).
+RISK_UPDATE_FIELDS = frozenset(
+    {
+        "residual_likelihood",
+        "residual_impact",
+        "target_likelihood",
+        "target_impact",
+        "mitigations",
+        "trend",
+        "review_date",
+    }
+)
+
+
+class RiskConflict(Exception):
+    """The risk changed after the form was opened: nothing was written. Carries the risk
+    as it is now and its current version."""
+
+    def __init__(self, risk: Risk, *, seen_version: int | None, version: int):
+        super().__init__(
+            f"{risk.reference} changed since the form was opened "
+            f"(version {seen_version}, now {version})"
+        )
+        self.risk = risk
+        self.seen_version = seen_version
+        self.version = version
+
+
+def risk_version(risk: Risk) -> int:
+    """The risk's latest history id: it changes whenever anyone saves the risk."""
+    version = risk.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return version or 0
+
+
+def trend_of(*, before: int, after: int, current: str) -> str:
+    """The trend worked out from the residual score: lower is improving, higher is
+    worsening; an unchanged score keeps the trend as it is."""
+    if after < before:
+        return Risk.Trend.IMPROVING
+    if after > before:
+        return Risk.Trend.WORSENING
+    return current
+
+
+def record_risk_update(
+    *,
+    user: AbstractBaseUser,
+    risk: Risk,
+    seen_version: int | None,
+    **changes: Any,
+) -> Risk:
+    """An owner's (or the secretariat's) update of a risk: any of RISK_UPDATE_FIELDS.
+    A trend left out (or None) is worked out from the residual score (trend_of).
+
+    `seen_version` is risk_version() when the form was opened: if the risk changed since,
+    raise RiskConflict and write nothing. Bad input raises ValidationError keyed by field;
+    the next review date cannot be in the past."""
+    unknown = set(changes) - RISK_UPDATE_FIELDS
+    if unknown:
+        raise TypeError(f"A risk update cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        risk = Risk.objects.select_for_update().get(pk=risk.pk)
+        if not can_update_risk(user, risk):
+            raise PermissionDenied("Only the risk's owner, its directorate and the secretariat.")
+        version = risk_version(risk)
+        if version != seen_version:
+            raise RiskConflict(risk, seen_version=seen_version, version=version)
+        before = risk.residual_score
+        trend = changes.pop("trend", None)
+        if "review_date" in changes:
+            review_date = changes["review_date"]
+            if review_date is not None and review_date < timezone.localdate():
+                raise ValidationError(
+                    {"review_date": "The next review date cannot be in the past."}
+                )
+        if "mitigations" in changes:
+            changes["mitigations"] = (changes["mitigations"] or "").strip()
+        for name, value in changes.items():
+            setattr(risk, name, value)
+        risk.trend = trend or trend_of(before=before, after=risk.residual_score, current=risk.trend)
+        _save(risk, user)
+    return risk
+
+
+def decide_escalation(
+    *,
+    user: AbstractBaseUser,
+    risk: Risk,
+    decision: str,
+    reason: str,
+) -> EscalationDecision:
+    """The secretariat's decision on escalating a risk, with why: recorded with who, when
+    and the residual score it was taken at. Escalating moves the risk to the strategic
+    register (level, escalated, escalated_on, escalation_reason; history by `user`); a risk
+    already strategic cannot be escalated."""
+    if not can_manage_plans(user):
+        raise PermissionDenied("Only the secretariat and administrators decide on escalation.")
+    errors: dict[str, str] = {}
+    if decision not in EscalationDecision.Decision.values:
+        errors["decision"] = "Choose whether to escalate the risk to the strategic register."
+    if not reason.strip():
+        errors["reason"] = "Enter why the risk is, or is not, escalated."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        risk = Risk.objects.select_for_update().get(pk=risk.pk)
+        escalate = decision == EscalationDecision.Decision.ESCALATED
+        if escalate and risk.level == Risk.Level.STRATEGIC:
+            raise ValidationError(
+                {
+                    "decision": f"{risk.reference} is already on the strategic register: "
+                    "it cannot be escalated."
+                }
+            )
+        now = timezone.now()
+        record = EscalationDecision(
+            risk=risk,
+            decision=decision,
+            reason=reason.strip(),
+            residual_score=risk.residual_score,
+            decided_by=user,
+            decided_at=now,
+        )
+        _save(record, user)
+        if escalate:
+            risk.level = Risk.Level.STRATEGIC
+            risk.escalated = True
+            risk.escalated_on = timezone.localdate(now)
+            risk.escalation_reason = reason.strip()
+            _save(risk, user)
+    return record

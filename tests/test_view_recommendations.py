@@ -2,8 +2,6 @@
 (/recommendations/new/) and editing (/recommendations/<pk>/edit/), with the actions that
 address each."""
 
-import datetime
-
 from django.urls import reverse
 
 from plans.models import Recommendation, Source
@@ -43,8 +41,6 @@ class RecommendationCase(RolesTestCase):
             "theme": self.theme.pk,
             "council_response": "A Financial Improvement Plan.",
             "assessed_progress": "some",
-            "addressed_on": "",
-            "verified_on": "",
             "actions": [self.first.pk, self.second.pk],
         }
         return {**data, **overrides}
@@ -156,41 +152,13 @@ class RecommendationCreateTest(RecommendationCase):
             [recommendation.pk],
         )
 
-    def test_verified_needs_addressed(self):
-        self.client.force_login(self.sam)
-        response = self.client.post(
-            RECOMMENDATION_CREATE, self.recommendation_data(verified_on="30/06/2019")
-        )
-        errors = response.context["form"].errors
-        self.assertEqual(
-            errors["verified_on"],
-            [
-                "A recommendation is verified only once it is addressed: enter the date "
-                "addressed too"
-            ],
-        )
-        self.assertNotIn("__all__", errors)
-        self.assertContains(response, 'id="id_verified_on-error"')
-        self.assertContains(response, 'value="30/06/2019"')
-        self.assertContains(response, f'value="{self.first.pk}" checked')
-        self.assertFalse(Recommendation.objects.exists())
-
-    def test_verified_before_addressed_is_refused(self):
-        self.client.force_login(self.sam)
-        data = self.recommendation_data(addressed_on="30/06/2019", verified_on="01/06/2019")
-        response = self.client.post(RECOMMENDATION_CREATE, data)
-        self.assertEqual(
-            response.context["form"].errors["verified_on"],
-            ["The date verified must be on or after the date addressed"],
-        )
-
-    def test_addressed_and_verified_dates_are_saved(self):
+    def test_addressed_and_verified_are_not_set_here(self):
+        """The states have their own pages, with evidence and who verified."""
         self.client.force_login(self.alex)
-        data = self.recommendation_data(addressed_on="31/03/2019", verified_on="30 June 2019")
+        data = self.recommendation_data(addressed_on="31/03/2019", verified_on="30/06/2019")
         self.assertEqual(self.client.post(RECOMMENDATION_CREATE, data).status_code, 302)
         recommendation = Recommendation.objects.get()
-        self.assertEqual(recommendation.addressed_on, datetime.date(2019, 3, 31))
-        self.assertEqual(recommendation.verified_on, datetime.date(2019, 6, 30))
+        self.assertEqual((recommendation.addressed_on, recommendation.verified_on), (None, None))
 
     def test_duplicate_reference_and_missing_text(self):
         make_recommendation(self.kerslake, "EA-1")
@@ -258,7 +226,7 @@ class RecommendationEditTest(RecommendationCase):
 
     def test_a_bad_edit_changes_nothing(self):
         self.client.force_login(self.sam)
-        data = self.recommendation_data(actions=[], verified_on="01/01/2020", reference="EA-9")
+        data = self.recommendation_data(actions=[], text="", reference="EA-9")
         response = self.client.post(self.url, data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Edit recommendation EA-1</h1>")

@@ -299,16 +299,9 @@ class RecommendationForm(forms.ModelForm):
             "theme",
             "council_response",
             "assessed_progress",
-            "addressed_on",
-            "verified_on",
         ]
-        formfield_callback = uk_dates
         widgets = {"assessed_progress": Radios}
-        labels = {
-            "text": "Recommendation",
-            "addressed_on": "Date addressed",
-            "verified_on": "Date verified",
-        }
+        labels = {"text": "Recommendation"}
         error_messages = {
             "reference": {"unique": "There is already a recommendation with this reference"},
         }
@@ -330,21 +323,6 @@ class RecommendationForm(forms.ModelForm):
                 "assessed_progress": "Choose the assessed progress",
             },
         )
-
-    def clean(self):
-        cleaned_data = super().clean()
-        addressed, verified = cleaned_data.get("addressed_on"), cleaned_data.get("verified_on")
-        if verified and not addressed and "addressed_on" not in self.errors:
-            self.add_error(
-                "verified_on",
-                "A recommendation is verified only once it is addressed: enter the date "
-                "addressed too",
-            )
-        elif verified and addressed and verified < addressed:
-            self.add_error(
-                "verified_on", "The date verified must be on or after the date addressed"
-            )
-        return cleaned_data
 
     def save(self, commit: bool = True) -> Recommendation:
         """Save the recommendation and which actions address it. Links are changed from
