@@ -131,15 +131,17 @@ def line_chart(
     labels: Sequence[str],
     series: Sequence[Series],
     fmt: Callable[[Number], str] = lambda value: f"{value:g}",
+    tick_fmt: Callable[[Number], str] | None = None,
     y_min: float | None = None,
     y_max: float | None = None,
     step: float | None = None,
     width: int = 640,
     height: int = 300,
 ) -> LineChart:
-    """The chart of `series` (values aligned with `labels`; None is a gap). The y axis
-    runs from y_min to y_max (worked out from the values when not given), with ticks
-    every `step` (a round step when not given)."""
+    """The chart of `series` (values aligned with `labels`; None is a gap), each value
+    written by `fmt`. The y axis runs from y_min to y_max (worked out from the values
+    when not given), with ticks every `step` (a round step when not given) written by
+    `tick_fmt` (or `fmt`)."""
     numbers = [float(v) for s in series for v in s.values if v is not None]
     low, high, nice = _scale(numbers, y_min, y_max)
     step = step or nice
@@ -156,7 +158,7 @@ def line_chart(
     ticks = []
     value = low
     while value <= high + step / 1000:
-        ticks.append(Tick(y=y_of(value), text=fmt(plain(value))))
+        ticks.append(Tick(y=y_of(value), text=(tick_fmt or fmt)(plain(value))))
         value += step
     every = max(1, math.ceil(count / 12))  # at most about 12 labels along the axis
     x_labels = [XLabel(x=x_of(i), text=label) for i, label in enumerate(labels) if i % every == 0]

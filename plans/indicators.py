@@ -100,6 +100,7 @@ def value_chart(indicator: Indicator, values: Sequence[IndicatorValue]) -> LineC
         labels=[month_label(value.period, value.label) for value in values],
         series=series,
         fmt=lambda number: indicator.format_value(Decimal(str(number))),
+        tick_fmt=lambda number: indicator.format_value(Decimal(str(number)), axis=True),
         width=720,
     )
     return spaced_labels(chart)

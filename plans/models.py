@@ -802,10 +802,16 @@ class Indicator(models.Model):
     def get_absolute_url(self):
         return reverse("indicator", args=[self.pk])
 
-    def format_value(self, value: Decimal) -> str:
+    def format_value(self, value: Decimal, *, axis: bool = False) -> str:
+        """A value in the indicator's unit: "£28.0m", "£2.75m", "85.5%", "12". Money in
+        millions keeps one decimal place at least, as the reports give it; on a chart's
+        axis (`axis`) round numbers stay round ("£10m")."""
+        value = Decimal(value)
         if self.unit == self.Unit.GBP_MILLIONS:
             sign = "-" if value < 0 else ""
-            return f"{sign}£{abs(value).normalize():f}m"
+            size = abs(value).normalize()
+            places = max(-size.as_tuple().exponent, 0 if axis else 1)
+            return f"{sign}£{size:.{places}f}m"
         if self.unit == self.Unit.PERCENT:
             return f"{value.normalize():f}%"
         return f"{value.normalize():f}"

@@ -243,10 +243,10 @@ class ValueChartTest(SimpleTestCase):
         # SVG's y grows down the page: a falling line's markers go down.
         self.assertEqual(heights, sorted(heights))
         self.assertEqual(len(set(heights)), 9)
-        self.assertEqual(line.markers[0].text, "M1 2018-19: £28m")
+        self.assertEqual(line.markers[0].text, "M1 2018-19: £28.0m")
         self.assertEqual(line.markers[-1].text, "M9 2018-19: £2.8m")
-        self.assertEqual(chart.rows[0], ("M1 2018-19", ["£28m", "£0m"]))
-        self.assertEqual(chart.rows[-1], ("M9 2018-19", ["£2.8m", "£0m"]))
+        self.assertEqual(chart.rows[0], ("M1 2018-19", ["£28.0m", "£0.0m"]))
+        self.assertEqual(chart.rows[-1], ("M9 2018-19", ["£2.8m", "£0.0m"]))
 
     def test_target_series_and_axis_in_the_unit(self):
         indicator, values = overspend()
@@ -307,3 +307,17 @@ class ValueChartTest(SimpleTestCase):
         indicator, values = overspend()
         chart = value_chart(indicator, values[:1])
         self.assertEqual(spaced_labels(chart).x_labels[0].text, "M1 2018-19")
+
+
+class FormatValueTest(SimpleTestCase):
+    def test_money_in_millions_keeps_a_decimal_place(self):
+        money = Indicator(unit=Indicator.Unit.GBP_MILLIONS)
+        shown = [money.format_value(Decimal(v)) for v in ("28.00", "2.80", "2.75", "-1.50")]
+        self.assertEqual(shown, ["£28.0m", "£2.8m", "£2.75m", "-£1.5m"])
+        self.assertEqual(money.format_value(Decimal("10"), axis=True), "£10m")
+
+    def test_percent_and_number(self):
+        self.assertEqual(
+            Indicator(unit=Indicator.Unit.PERCENT).format_value(Decimal("85.50")), "85.5%"
+        )
+        self.assertEqual(Indicator(unit=Indicator.Unit.NUMBER).format_value(Decimal("12")), "12")

@@ -86,7 +86,7 @@ class IndicatorPageTest(RolesTestCase):
             '<dd class="govuk-summary-list__value" id="indicator-polarity">Lower is better</dd>',
         )
         self.assertContains(
-            response, '<dd class="govuk-summary-list__value" id="indicator-target">£0m</dd>'
+            response, '<dd class="govuk-summary-list__value" id="indicator-target">£0.0m</dd>'
         )
         self.assertContains(response, "Olivia Example")
         self.assertContains(response, "Finance and Governance")
@@ -116,11 +116,11 @@ class IndicatorPageTest(RolesTestCase):
         heights = [float(y) for _, y, _ in markers]
         # SVG's y grows down the page: each marker lower than the one before.
         self.assertTrue(all(a < b for a, b in zip(heights, heights[1:], strict=False)), heights)
-        self.assertEqual(markers[0][2], "Value, M1 2018-19: £28m")
+        self.assertEqual(markers[0][2], "Value, M1 2018-19: £28.0m")
         self.assertEqual(markers[-1][2], "Value, M9 2018-19: £2.8m")
         chart = response.context["chart"]
-        self.assertEqual(chart.rows[0], ("M1 2018-19", ["£28m", "£0m"]))
-        self.assertEqual(chart.rows[-1], ("M9 2018-19", ["£2.8m", "£0m"]))
+        self.assertEqual(chart.rows[0], ("M1 2018-19", ["£28.0m", "£0.0m"]))
+        self.assertEqual(chart.rows[-1], ("M9 2018-19", ["£2.8m", "£0.0m"]))
 
     def test_chart_has_a_target_line_and_an_axis_in_pounds(self):
         self.client.force_login(self.pat)

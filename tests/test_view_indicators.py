@@ -102,7 +102,7 @@ class IndicatorListTest(RolesTestCase):
         self.assertEqual(
             row,
             "FIN-01 Forecast in-year overspend 2018-19 Lower is better £2.8m June 2018 "
-            "M3 2018-19 £0m Worse than target Better Not benchmarked Clive Heaphy "
+            "M3 2018-19 £0.0m Worse than target Better Not benchmarked Clive Heaphy "
             "Finance and Governance",
         )
 
