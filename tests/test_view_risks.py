@@ -141,6 +141,8 @@ class RegisterAccess(RegisterFixture):
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(len(references(response)), 4)
                 self.assertContains(response, '<h1 class="govuk-heading-l">Risk register</h1>')
+        for name in ("risk-heat-map", "risk-movement", "advisers"):
+            self.assertContains(response, f'href="{reverse(name)}"')
 
 
 class RegisterColumns(RegisterFixture):
