@@ -8,7 +8,7 @@ submission for the same month revises that update in place: the update's history
 every earlier version, evidence files are added to those already attached, and the author
 becomes whoever made the latest claim.
 
-Risks: an owner's update of a risk is refused (RiskConflict) if anyone saved the risk
+Risks: an owner's update of a risk is refused (Conflict) if anyone saved the risk
 after the form was opened; the secretariat's escalation decisions are recorded with who,
 when, why and the score they were taken at.
 """
@@ -79,24 +79,37 @@ FORM_FIELD = {"evidence": "evidence_links"}
 
 
 class Conflict(Exception):
-    """The action changed after the form was opened (someone else saved an update, an
-    assurance decision or an edit): nothing was written. Carries the action as it is now
-    and its current version, so the form can show what changed and be submitted again."""
+    """The record (an action or a risk) changed after the form was opened (someone else
+    saved an update, an assurance decision or an edit): nothing was written. Carries the
+    record as it is now and its current version, so the form can show what changed and be
+    submitted again."""
 
-    def __init__(self, action: Action, *, seen_version: int, version: int):
+    def __init__(self, record: Action | Risk, *, seen_version: int | None, version: int):
         super().__init__(
-            f"{action.reference} changed since the form was opened "
+            f"{record.reference} changed since the form was opened "
             f"(version {seen_version}, now {version})"
         )
-        self.action = action
+        self.record = record
         self.seen_version = seen_version
         self.version = version
 
+    @property
+    def action(self) -> Action:
+        return self.record
+
+    @property
+    def risk(self) -> Risk:
+        return self.record
+
+
+def version_of(record: models.Model) -> int:
+    """The record's latest history id: it changes whenever anyone saves the record."""
+    version = record.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return version or 0
+
 
 def action_version(action: Action) -> int:
-    """The action's latest history id: it changes whenever anyone saves the action."""
-    version = action.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    return version or 0
+    return version_of(action)
 
 
 def _save(obj: models.Model, user: AbstractBaseUser) -> None:
@@ -453,24 +466,8 @@ RISK_UPDATE_FIELDS = frozenset(
 )
 
 
-class RiskConflict(Exception):
-    """The risk changed after the form was opened: nothing was written. Carries the risk
-    as it is now and its current version."""
-
-    def __init__(self, risk: Risk, *, seen_version: int | None, version: int):
-        super().__init__(
-            f"{risk.reference} changed since the form was opened "
-            f"(version {seen_version}, now {version})"
-        )
-        self.risk = risk
-        self.seen_version = seen_version
-        self.version = version
-
-
 def risk_version(risk: Risk) -> int:
-    """The risk's latest history id: it changes whenever anyone saves the risk."""
-    version = risk.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    return version or 0
+    return version_of(risk)
 
 
 def trend_of(*, before: int, after: int, current: str) -> str:
@@ -494,7 +491,7 @@ def record_risk_update(
     A trend left out (or None) is worked out from the residual score (trend_of).
 
     `seen_version` is risk_version() when the form was opened: if the risk changed since,
-    raise RiskConflict and write nothing. Bad input raises ValidationError keyed by field;
+    raise Conflict and write nothing. Bad input raises ValidationError keyed by field;
     the next review date cannot be in the past."""
     unknown = set(changes) - RISK_UPDATE_FIELDS
     if unknown:
@@ -505,7 +502,7 @@ def record_risk_update(
             raise PermissionDenied("Only the risk's owner, its directorate and the secretariat.")
         version = risk_version(risk)
         if version != seen_version:
-            raise RiskConflict(risk, seen_version=seen_version, version=version)
+            raise Conflict(risk, seen_version=seen_version, version=version)
         before = risk.residual_score
         trend = changes.pop("trend", None)
         if "review_date" in changes:

@@ -118,7 +118,7 @@ class RecordRiskUpdateTest(RiskCase):
     def test_a_change_saved_since_the_form_was_opened_raises_and_writes_nothing(self):
         seen = self.version()
         self.update(user=self.sam, mitigations="Sam's mitigations.")
-        with self.assertRaises(services.RiskConflict) as raised:
+        with self.assertRaises(services.Conflict) as raised:
             self.update(seen_version=seen, residual_likelihood=1, mitigations="Olivia's.")
         self.assertEqual(raised.exception.seen_version, seen)
         self.assertEqual(raised.exception.version, self.version())
@@ -129,7 +129,7 @@ class RecordRiskUpdateTest(RiskCase):
         self.assertEqual(self.risk.history.count(), 2)
 
     def test_a_missing_version_is_a_conflict(self):
-        with self.assertRaises(services.RiskConflict):
+        with self.assertRaises(services.Conflict):
             services.record_risk_update(
                 user=self.olivia, risk=self.risk, seen_version=None, residual_likelihood=1
             )

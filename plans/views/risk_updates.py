@@ -66,7 +66,7 @@ def risk_update(request, pk: int):
                 seen_version=form.cleaned_data["seen_version"],
                 **form.changes(),
             )
-        except services.RiskConflict as conflict:  # saved between the check and the lock
+        except services.Conflict as conflict:  # saved between the check and the lock
             risk = conflict.risk
             form = RiskUpdateForm(request.POST, instance=copy(risk))
             form.is_valid()  # finds the conflict: who changed what, and when
