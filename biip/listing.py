@@ -1,6 +1,7 @@
 """What every list page shares: the query string with a parameter changed (filters,
 sorting, pages and exports keep each other), paging a table with a caption saying which
-rows are shown, and the export formats offered."""
+rows are shown, the export formats offered, and exports that a spreadsheet cannot take
+for formulas."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
 
@@ -31,3 +32,27 @@ def paginate(table, request, *, per_page: int, noun: str) -> None:
         table.caption = (
             f"{noun} {page.start_index()} to {page.end_index()} of {page.paginator.count}"
         )
+
+
+# A spreadsheet reads a cell beginning with one of these as a formula (or, for tab and
+# carriage return, may drop them and read what follows as one): exports neutralise them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would take for a formula, with a single quote before it
+    so that it is read as text; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeExport:
+    """A django-tables2 Table mixin: the CSV and XLSX exports' rows, every text cell that
+    could be read as a formula made safe (the header row is the app's own)."""
+
+    def as_values(self, exclude_columns=None):
+        rows = super().as_values(exclude_columns=exclude_columns)
+        yield next(rows)
+        for row in rows:
+            yield [neutralise(value) for value in row]

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from biip.listing import SafeExport
 from meetings.models import MeetingAction
 
 PER_PAGE = 25
@@ -31,17 +32,6 @@ STATUS_TAGS = {
     MeetingAction.Status.DONE: "govuk-tag--green",
     OVERDUE: "govuk-tag--red",
 }
-# A spreadsheet reads a cell beginning with one of these as a formula (or, for tab and
-# carriage return, may drop them and read what follows as one): exports neutralise them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell a spreadsheet would take for a formula, with a single quote before it
-    so that it is read as text; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def uk_date(value: datetime.date | None) -> str:
@@ -76,7 +66,7 @@ def ordered(queryset, is_descending: bool, *expressions):
     return queryset.order_by(*terms, "-meeting__date", "minute__number", "pk"), True
 
 
-class MeetingActionTable(tables.Table):
+class MeetingActionTable(SafeExport, tables.Table):
     caption = "Actions arising"
     row_header = "description"
     scrollable = True
@@ -161,7 +151,7 @@ class MeetingActionTable(tables.Table):
             plan_action.title,
         )
 
-    # What the exports hold (text cells neutralised: see as_values).
+    # What the exports hold (text cells neutralised: biip.listing.SafeExport).
 
     def value_meeting(self, record):
         return iso_date(record.meeting.date)
@@ -189,13 +179,6 @@ class MeetingActionTable(tables.Table):
 
     def value_promoted_to(self, record):
         return record.promoted_to.reference if record.promoted_to else ""
-
-    def as_values(self, exclude_columns=None):
-        """The export's rows, every text cell that could be read as a formula made safe."""
-        rows = super().as_values(exclude_columns=exclude_columns)
-        yield next(rows)
-        for row in rows:
-            yield [neutralise(value) for value in row]
 
     # How each column sorts.
 

@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
-from meetings.tables import OVERDUE_ROW, neutralise
+from biip.listing import SafeExport
+from meetings.tables import OVERDUE_ROW
 from plans.risks import INHERENT, RESIDUAL, TARGET, score_of
 from plans.tables import iso_date, ordered, uk_date
 
@@ -42,7 +43,7 @@ def score_words(record, kind: str) -> str:
     return f"{score.short} ({score.likelihood} × {score.impact})"
 
 
-class RiskTable(tables.Table):
+class RiskTable(SafeExport, tables.Table):
     caption = "Risks"
     row_header = "reference"
     scrollable = True
@@ -119,7 +120,7 @@ class RiskTable(tables.Table):
             )
         return "Yes"
 
-    # What the exports hold (text cells neutralised: see as_values).
+    # What the exports hold (text cells neutralised: biip.listing.SafeExport).
 
     def value_reference(self, value):
         return value
@@ -145,13 +146,6 @@ class RiskTable(tables.Table):
         if not record.escalated:
             return "No"
         return f"Yes {iso_date(record.escalated_on)}".strip()
-
-    def as_values(self, exclude_columns=None):
-        """The export's rows, every text cell that could be read as a formula made safe."""
-        rows = super().as_values(exclude_columns=exclude_columns)
-        yield next(rows)
-        for row in rows:
-            yield [neutralise(value) for value in row]
 
     # How each column sorts (scores by their product, worked out in the database).
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from biip.listing import SafeExport
 from biip.models import RAG, RAG_ORDER
 from plans.models import AssuranceStatus
 
@@ -66,7 +67,7 @@ def slippage_days(record) -> int:
     return (record.revised_due_date - record.original_due_date).days
 
 
-class ActionTable(tables.Table):
+class ActionTable(SafeExport, tables.Table):
     caption = "Actions"
     row_header = "reference"
     scrollable = True

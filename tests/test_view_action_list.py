@@ -700,3 +700,19 @@ class AssuredRagFilter(RolesTestCase):
         self.client.force_login(self.pat)
         response = self.client.get(LIST, {"plan": plan.pk, "assured_rag": "red"})
         self.assertEqual([a.pk for a in response.context["table"].data], [assured_red.pk])
+
+
+class ActionListExportIsFormulaSafe(RolesTestCase):
+    """A title a spreadsheet would read as a formula is exported as text."""
+
+    def test_formula_cells_are_neutralised_in_csv_and_xlsx(self):
+        make_action(directorate=self.finance, title='=HYPERLINK("http://evil.example","x")')
+        self.client.force_login(self.pat)
+        csv_text = self.client.get(reverse("actions") + "?_export=csv").content.decode()
+        self.assertIn("'=HYPERLINK", csv_text)
+        self.assertNotIn(",=HYPERLINK", csv_text)
+        response = self.client.get(reverse("actions") + "?_export=xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        cells = [cell.value for row in sheet.iter_rows() for cell in row]
+        self.assertIn('\'=HYPERLINK("http://evil.example","x")', cells)
+        self.assertFalse(any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row))
