@@ -166,6 +166,24 @@ DJANGO_TABLES2_TEMPLATE = "tables/govuk.html"
 
 SERVICE_NAME = "Improvement Tracker"
 
+# The address users reach the app at, for links in emails (sent outside any request).
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Email: printed to the console in development; SMTP, configured from the environment, in
+# production. Reminders are sent by `manage.py send_update_reminders` (see README).
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(envstr("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Improvement Tracker <tracker@localhost>")
+
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

@@ -9,12 +9,14 @@ from plans.models import (
     Cycle,
     EscalationDecision,
     Evidence,
+    ImportJob,
     ImprovementPlan,
     Indicator,
     IndicatorValue,
     Milestone,
     ProgressUpdate,
     Recommendation,
+    Reminder,
     Risk,
     SmartAssessment,
     Source,
@@ -207,3 +209,17 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 class CycleAdmin(SimpleHistoryAdmin):
     list_display = ["period", "opens_on", "deadline", "closed_at", "closed_by"]
     date_hierarchy = "period"
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(SimpleHistoryAdmin):
+    list_display = ["original_name", "plan", "status", "total_rows", "created_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["plan", "created_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "recipient", "kind", "action_count", "sent_at"]
+    list_filter = ["kind", "cycle"]
+    list_select_related = ["cycle", "recipient"]

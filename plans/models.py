@@ -998,3 +998,98 @@ def current_period(today: datetime.date | None = None) -> datetime.date:
     if cycle is not None:
         return cycle.period
     return (today or timezone.localdate()).replace(day=1)
+
+
+def import_path(job: "ImportJob", filename: str) -> str:
+    """Stored under a random name, privately (like evidence): the user's file name is kept
+    only as data."""
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet of actions being imported into a plan: uploaded, its columns matched
+    to fields, every row checked (in the background), then, once the user confirms, all
+    rows written in one transaction (in the background) or none."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded: match the columns"
+        CHECKING = "checking", "Checking the rows"
+        CHECKED = "checked", "Checked: ready to import"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to=import_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    headers = models.JSONField(default=list, blank=True, help_text="The file's column headings")
+    mapping = models.JSONField(
+        default=dict, blank=True, help_text="Field name -> column number (from 0)"
+    )
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0, help_text="Progress of the current step")
+    errors = models.JSONField(
+        default=list, blank=True, help_text="[{row, column, message}] found by the check"
+    )
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True, help_text="Why the job failed, in words")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Import of {self.original_name} into {self.plan}"
+
+    def get_absolute_url(self):
+        return reverse("import", args=[self.pk])
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.rows_done / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+
+class Reminder(models.Model):
+    """A reminder email sent in a cycle: to an officer (first, or after the deadline) or
+    the digest to the secretariat. One of each kind per person per cycle, so sending
+    reminders again in the same cycle sends nothing new."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "Reminder"
+        OVERDUE = "overdue", "Second reminder, after the deadline"
+        DIGEST = "digest", "Digest of who is late"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    action_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "recipient", "kind"], name="one_reminder_of_a_kind_per_cycle"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} ({self.cycle})"
+
+    def get_absolute_url(self):
+        return reverse("cycle-status")
