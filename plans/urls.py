@@ -3,6 +3,8 @@
 from plans import (
     urls_actions,
     urls_audit,
+    urls_bulk,
+    urls_imports,
     urls_indicators,
     urls_manage,
     urls_risk_updates,
@@ -18,4 +20,6 @@ urlpatterns = [
     *urls_risk_updates.urlpatterns,
     *urls_audit.urlpatterns,
     *urls_indicators.urlpatterns,
+    *urls_imports.urlpatterns,
+    *urls_bulk.urlpatterns,
 ]

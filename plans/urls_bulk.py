@@ -1,0 +1,3 @@
+"""Routes of the plans app: bulk."""
+
+urlpatterns = []
