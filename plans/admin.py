@@ -219,7 +219,7 @@ class ImportJobAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(SimpleHistoryAdmin):
     list_display = ["cycle", "recipient", "kind", "action_count", "sent_at"]
     list_filter = ["kind", "cycle"]
     list_select_related = ["cycle", "recipient"]

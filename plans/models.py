@@ -1079,6 +1079,7 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=7, choices=Kind.choices)
     action_count = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-sent_at"]
