@@ -274,14 +274,14 @@ class DemoLoader:
         """The four demo sign-ins, and accounts (that cannot sign in) for the other officers
         who write updates. The administrator comes first: every history row names them."""
         people = self.read("people.toml")["person"]
-        wanted = [(username, role, name, True) for username, role, name in DEMO_SIGN_INS]
+        wanted = [(username, role, name, True, False) for username, role, name in DEMO_SIGN_INS]
         wanted += [
-            (row["account"], Role.OFFICER.value, row["name"], False)
+            (row["account"], Role.OFFICER.value, row["name"], False, row.get("left", False))
             for row in people
             if row.get("account")
         ]
         password_hash = None
-        for username, role, person_name, can_sign_in in wanted:
+        for username, role, person_name, can_sign_in, left in wanted:
             user = User.objects.filter(username=username).first()
             if user is None:
                 first, _, last = person_name.removeprefix("Cllr ").partition(" ")
@@ -292,6 +292,7 @@ class DemoLoader:
                     last_name=last,
                     email=f"{username}@example.org",
                     is_staff=role == Role.ADMINISTRATOR.value,
+                    is_active=not left,
                 )
                 if can_sign_in:
                     # One hash for the four sign-ins: hashing is deliberately slow.

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from biip.models import RAG, Role
+from plans import emails
 from plans.access import (
     can_assure,
     can_manage_plans,
@@ -389,11 +390,18 @@ def record_assurance(
                 raised_at=now,
             )
             _save(challenge, user)
+            _on_commit_email(emails.send_challenge_raised, challenge)
         if _latest_update_id(action) == update.pk:
             action.assurance = decision
             action.assured_rag = assured_rag
             _save(action, user)
     return assurance
+
+
+def _on_commit_email(send, challenge: Challenge) -> None:
+    """Email about the challenge once the transaction commits: nothing is sent for a
+    change rolled back, and a failed send (logged) never undoes the change."""
+    transaction.on_commit(lambda: send(challenge), robust=True)
 
 
 def raise_challenge(
@@ -404,7 +412,8 @@ def raise_challenge(
     update: ProgressUpdate | None = None,
 ) -> Challenge:
     """A panel member's (or the secretariat's) question on an action, or on one of its
-    updates; open until the action's officers answer it."""
+    updates; open until the action's officers answer it. The action's lead officer is
+    emailed the question (or, if they have no email address, its directorate's officers)."""
     if not can_assure(user):
         raise PermissionDenied("Only the panel and the secretariat raise challenges.")
     if not question.strip():
@@ -418,12 +427,14 @@ def raise_challenge(
             raised_at=timezone.now(),
         )
         _save(challenge, user)
+        _on_commit_email(emails.send_challenge_raised, challenge)
     return challenge
 
 
 def answer_challenge(*, user: AbstractBaseUser, challenge: Challenge, response: str) -> Challenge:
     """The action's officers' (or the secretariat's) answer to a challenge. A challenge is
-    answered once: a second answer is refused, so the first is never overwritten."""
+    answered once: a second answer is refused, so the first is never overwritten. The
+    challenger is emailed the answer."""
     if not can_update_action(user, challenge.action):
         raise PermissionDenied("Only the action's officers and the secretariat may answer.")
     if not response.strip():
@@ -447,6 +458,7 @@ def answer_challenge(*, user: AbstractBaseUser, challenge: Challenge, response: 
         challenge.responded_at = timezone.now()
         challenge.status = Challenge.Status.ANSWERED
         _save(challenge, user)
+        _on_commit_email(emails.send_challenge_answered, challenge)
     return challenge
 
 
