@@ -1,0 +1,319 @@
+"""Reading a spreadsheet of actions: what kind of file it is (told from its bytes: an XLSX
+workbook is a zip holding xl/workbook.xml; anything else must be text to be a CSV), its
+heading row (row 1), and then its rows, one list of values per row for the columns asked
+for.
+
+Whatever cannot be read raises BadFile with a message in words for the person who chose
+the file. Limits keep one upload from holding the server: 10 MB, 200 columns, 20,000 rows.
+
+Values come as the file holds them: text, numbers, dates (XLSX date cells), or one of two
+markers for what has no value to import: FORMULA, a formula cell saved without its result,
+and CellError, a spreadsheet error such as #N/A. CSV text is read as UTF-8 (with or without
+a byte-order mark), else as Windows-1252, the encoding Excel on Windows saves "CSV" in;
+UTF-16 with a byte-order mark (Excel's "Unicode text") is understood too.
+"""
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_ROWS = 20_000
+
+CSV = "csv"
+XLSX = "xlsx"
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
+WORKBOOK_PART = "xl/workbook.xml"
+WORKBOOK_NAMES = (".xlsx", ".xlsm", ".xls")
+TEXT_NAMES = ("", ".csv", ".txt", ".tsv")
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
+
+SAVE_AS = "Save it from your spreadsheet as an Excel workbook (.xlsx) or as CSV, and try again."
+
+
+class BadFile(Exception):
+    """A file that cannot be imported; `message` says why, in words."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class _Formula:
+    def __repr__(self):
+        return "FORMULA"
+
+
+FORMULA = _Formula()
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A spreadsheet error value in a cell, such as #N/A or #REF!."""
+
+    code: str
+
+
+def size_in_words(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def kind_of(data: bytes, name: str) -> str:
+    """XLSX or CSV, from the file's bytes; BadFile for anything else."""
+    suffix = PurePath(name or "").suffix.lower()
+    if not data:
+        raise BadFile("The file is empty. Choose the spreadsheet with the plan's actions.")
+    if len(data) > MAX_BYTES:
+        raise BadFile(
+            f"The file is {size_in_words(len(data))}: it must be 10 MB or smaller. "
+            "Remove other sheets, pictures or formatting, or split the plan into two files."
+        )
+    if data.startswith(OLE_MAGIC):
+        raise BadFile(
+            "The file is an older Excel workbook (.xls) or a workbook protected with a "
+            f"password: neither can be read. {SAVE_AS}"
+        )
+    if data.startswith(b"%PDF"):
+        raise BadFile(f"The file is a PDF, not a spreadsheet. {SAVE_AS}")
+    if data.startswith(ZIP_MAGIC):
+        return _check_workbook(data)
+    if suffix in WORKBOOK_NAMES:
+        raise BadFile(f"The file is named “{name}” but it is not an Excel workbook. {SAVE_AS}")
+    is_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data[:8192] and not is_utf16:
+        raise BadFile(f"The file is not a CSV file or an Excel workbook. {SAVE_AS}")
+    if suffix not in TEXT_NAMES:
+        raise BadFile(
+            f"The file is a {suffix} file: choose a CSV file or an Excel workbook (.xlsx)."
+        )
+    return CSV
+
+
+def _check_workbook(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise BadFile(f"The file looks like an Excel workbook but is damaged. {SAVE_AS}") from None
+    if WORKBOOK_PART not in names:
+        raise BadFile(
+            f"The file is a zip archive (perhaps a Word document), not an Excel workbook. {SAVE_AS}"
+        )
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise BadFile(
+            "The workbook is too big once unpacked. Copy the sheet with the actions into a "
+            "new workbook and try again."
+        )
+    return XLSX
+
+
+def decode(data: bytes) -> str:
+    """CSV text: UTF-16 if it says so, else UTF-8 (with or without a byte-order mark),
+    else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadFile(
+        "The file's text could not be read. Save it from your spreadsheet as “CSV UTF-8” "
+        "and try again."
+    )
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever the heading row holds most of."""
+    first_line = text.split("\n", 1)[0]
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    except csv.Error as error:
+        raise BadFile(f"The file could not be read as CSV ({error}). {SAVE_AS}") from None
+
+
+def _workbook(data: bytes, *, data_only: bool = True):
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False
+        )
+    except Exception:  # openpyxl raises many kinds of error for a damaged workbook
+        raise BadFile(f"The workbook could not be opened: it may be damaged. {SAVE_AS}") from None
+    if not workbook.worksheets:
+        raise BadFile("The workbook has no sheet of data. Put the actions in its first sheet.")
+    return workbook
+
+
+def header_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _trimmed(row) -> list:
+    values = list(row)
+    while values and (values[-1] is None or str(values[-1]).strip() == ""):
+        values.pop()
+    return values
+
+
+def _check_headers(values: list) -> list[str]:
+    headers = [header_text(value) for value in _trimmed(values)]
+    if not any(headers):
+        raise BadFile(
+            "The first row is empty. Put the column headings (such as Reference, Action, "
+            "Directorate, Lead officer, Due date) in the first row, the actions below them."
+        )
+    if len(headers) > MAX_COLUMNS:
+        raise BadFile(
+            f"The file has {intcomma(len(headers))} columns: the importer reads at most "
+            f"{MAX_COLUMNS}. Delete the columns you do not need and try again."
+        )
+    return headers
+
+
+def _too_many_rows(count: int) -> BadFile:
+    return BadFile(
+        f"The file has more than {intcomma(MAX_ROWS)} rows of actions. Split it into files "
+        f"of at most {intcomma(MAX_ROWS)} rows and import them one after the other."
+    )
+
+
+def read_headers(data: bytes, kind: str) -> list[str]:
+    """The heading row's texts, for a file of `kind`, reading no further than it needs."""
+    if kind == CSV:
+        text = decode(data)
+        rows = _csv_rows(text)
+        first = next(rows, None)
+        if first is None or not "".join(first).strip():
+            _check_headers([])
+        headers = _check_headers(first)
+        if text.count("\n") > MAX_ROWS + 1 and sum(1 for row in rows if any(row)) > MAX_ROWS:
+            raise _too_many_rows(MAX_ROWS)
+        return headers
+    workbook = _workbook(data)
+    try:
+        sheet = workbook.worksheets[0]
+        declared_rows = sheet.max_row
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        headers = _check_headers(list(next(rows, ())))
+        # A sheet that says it is long (perhaps only formatted far down): count its rows.
+        says_long = declared_rows is not None and declared_rows > MAX_ROWS + 1
+        if says_long and sum(1 for row in rows if not _blank(list(row))) > MAX_ROWS:
+            raise _too_many_rows(MAX_ROWS)
+        return headers
+    finally:
+        workbook.close()
+
+
+def inspect(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The file's kind and heading row; BadFile if it cannot be imported."""
+    kind = kind_of(data, name)
+    return kind, read_headers(data, kind)
+
+
+def _pick(row, columns: list[int]) -> list:
+    return [row[index] if index < len(row) else None for index in columns]
+
+
+def _blank(values: list) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def read_rows(data: bytes, kind: str, columns: list[int]) -> Iterator[tuple[int, list]]:
+    """(row number as the spreadsheet shows it, values of `columns`) for every row below
+    the headings that has a value in one of `columns`. BadFile past MAX_ROWS such rows."""
+    rows = _csv_data(data, columns) if kind == CSV else _xlsx_data(data, columns)
+    count = 0
+    for number, values in rows:
+        if _blank(values):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise _too_many_rows(count)
+        yield number, values
+
+
+def _csv_data(data: bytes, columns: list[int]) -> Iterator[tuple[int, list]]:
+    rows = _csv_rows(decode(data))
+    next(rows, None)
+    for number, row in enumerate(rows, start=2):
+        yield number, _pick(row, columns)
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any sheet holds a formula (so a formula without a saved result is told
+    apart from an empty cell only when there may be one)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-8:]
+    return False
+
+
+def _xlsx_data(data: bytes, columns: list[int]) -> Iterator[tuple[int, list]]:
+    values_book = _workbook(data)
+    formula_book = _workbook(data, data_only=False) if _has_formulas(data) else None
+    try:
+        values_sheet = values_book.worksheets[0]
+        values_sheet.reset_dimensions()
+        value_rows = values_sheet.iter_rows(min_row=2)
+        formula_rows = None
+        if formula_book is not None:
+            formula_sheet = formula_book.worksheets[0]
+            formula_sheet.reset_dimensions()
+            formula_rows = formula_sheet.iter_rows(min_row=2)
+        for number, cells in enumerate(value_rows, start=2):
+            formulas = next(formula_rows, ()) if formula_rows is not None else ()
+            yield number, [_cell_value(cells, formulas, index) for index in columns]
+    finally:
+        values_book.close()
+        if formula_book is not None:
+            formula_book.close()
+
+
+def _cell_value(cells, formulas, index: int):
+    if index >= len(cells):
+        return None
+    cell = cells[index]
+    value = cell.value
+    if getattr(cell, "data_type", None) == "e":
+        return CellError(str(value))
+    if value is None and getattr(_at(formulas, index), "data_type", None) == "f":
+        return FORMULA
+    return value
+
+
+def _at(cells, index: int):
+    return cells[index] if index < len(cells) else None

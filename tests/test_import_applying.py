@@ -1,0 +1,154 @@
+"""Writing checked rows (plans.imports.applying): new actions created and changed ones
+saved, each with one history row naming the importing user; unchanged actions not saved;
+RAG set only where it differs; all rows or none."""
+
+import datetime
+from unittest import mock
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from biip.models import RAG
+from plans.imports import applying
+from plans.models import Action, ProgressUpdate
+from tests.base import RolesTestCase
+from tests.factories import make_action, make_recommendation, make_source
+from tests.import_helpers import HEADINGS, reference_data, row
+from tests.test_import_checking import run_check
+
+HEADERS = [*HEADINGS, "Kerslake ref"]
+
+
+class Applying(RolesTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        reference_data(cls)
+        source = make_source()
+        cls.k06 = make_recommendation(source, reference="K-06")
+        cls.k07 = make_recommendation(source, reference="K-07")
+        cls.kept = make_action(
+            plan=cls.plan,
+            reference="IP19-01",
+            title="Set a balanced budget",
+            directorate=cls.finance,
+            lead_officer=cls.kate,
+            start_date=None,
+            original_due_date=datetime.date(2020, 3, 31),
+            rag=RAG.GREEN,
+        )
+        cls.kept.recommendations.set([cls.k06])
+        cls.moved = make_action(
+            plan=cls.plan,
+            reference="IP19-02",
+            title="Publish the savings tracker",
+            directorate=cls.finance,
+            lead_officer=cls.kate,
+            start_date=None,
+            original_due_date=datetime.date(2020, 3, 31),
+            rag=RAG.GREEN,
+        )
+
+    def apply(self, rows):
+        outcome = run_check(self.plan, rows, HEADERS)
+        self.assertEqual(outcome.errors, [])
+        return applying.apply(plan=self.plan, user=self.sam, outcome=outcome)
+
+    def rows(self):
+        return [
+            row(ref="IP19-01") + ["K-06"],
+            row(ref="IP19-02", title="Publish the savings tracker monthly", rag="Amber")
+            + ["K-06, K-07"],
+            row(ref="IP19-03", title="Review reserves", due="30/09/2019", rag="R") + ["K-07"],
+        ]
+
+    def test_creates_new_and_saves_changed_actions(self):
+        result = self.apply(self.rows())
+        self.assertEqual((result.created, result.updated), (1, 1))
+        self.moved.refresh_from_db()
+        self.assertEqual(self.moved.title, "Publish the savings tracker monthly")
+        self.assertEqual(self.moved.rag, RAG.AMBER)
+        self.assertEqual(set(self.moved.recommendations.all()), {self.k06, self.k07})
+        new = Action.objects.get(plan=self.plan, reference="IP19-03")
+        self.assertEqual(
+            (new.title, new.original_due_date, new.rag, new.directorate, new.lead_officer),
+            ("Review reserves", datetime.date(2019, 9, 30), RAG.RED, self.finance, self.kate),
+        )
+        self.assertEqual(list(new.recommendations.all()), [self.k07])
+        self.assertEqual(ProgressUpdate.objects.count(), 0, "the RAG moves, no update is made")
+
+    def test_history_names_the_importing_user_and_unchanged_actions_get_none(self):
+        kept_history = self.kept.history.count()
+        moved_history = self.moved.history.count()
+        self.apply(self.rows())
+        self.assertEqual(self.kept.history.count(), kept_history)
+        self.assertEqual(self.moved.history.count(), moved_history + 1)
+        latest = self.moved.history.latest()
+        self.assertEqual(latest.history_user, self.sam)
+        self.assertEqual(
+            {r.recommendation_id for r in latest.recommendations.all()},
+            {self.k06.pk, self.k07.pk},
+            "the one history row holds the recommendations as they now are",
+        )
+        new = Action.objects.get(reference="IP19-03")
+        self.assertEqual({h.history_user for h in new.history.all()}, {self.sam})
+        self.assertEqual(new.history.earliest().history_type, "+")
+
+    def test_importing_the_same_rows_again_changes_nothing(self):
+        self.apply(self.rows())
+        count = Action.objects.count()
+        history = sum(a.history.count() for a in Action.objects.all())
+        result = self.apply(self.rows())
+        self.assertEqual((result.created, result.updated), (0, 0))
+        self.assertEqual(Action.objects.count(), count)
+        self.assertEqual(sum(a.history.count() for a in Action.objects.all()), history)
+
+    def test_the_rag_is_saved_only_where_it_differs(self):
+        history = self.kept.history.count()
+        self.apply([row(ref="IP19-01", rag="green") + ["K-06"]])
+        self.assertEqual(self.kept.history.count(), history)
+        self.apply([row(ref="IP19-01", rag="B") + ["K-06"]])
+        self.kept.refresh_from_db()
+        self.assertEqual(self.kept.rag, RAG.BLUE)
+
+    def test_all_rows_or_none(self):
+        original = applying._save_changes
+        calls = []
+
+        def fail_on_second(action, row, user):
+            calls.append(row)
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+            original(action, row, user)
+
+        rows = [
+            row(ref="IP19-01", title="Changed one") + ["K-06"],
+            row(ref="IP19-02", title="Changed two") + [""],
+            row(ref="IP19-03") + [""],
+        ]
+        with (
+            mock.patch.object(applying, "_save_changes", fail_on_second),
+            self.assertRaises(RuntimeError),
+        ):
+            self.apply(rows)
+        self.kept.refresh_from_db()
+        self.assertEqual(self.kept.title, "Set a balanced budget")
+        self.assertFalse(Action.objects.filter(reference="IP19-03").exists())
+
+    def test_an_outcome_with_errors_is_refused(self):
+        outcome = run_check(self.plan, [row(rag="Pink")], HEADERS)
+        with self.assertRaises(ValueError):
+            applying.apply(plan=self.plan, user=self.sam, outcome=outcome)
+
+    def test_new_actions_are_created_in_bulk(self):
+        """A few queries a batch (SQLite takes some tens of rows an insert), not a row."""
+
+        def queries(count: int, start: int) -> int:
+            rows = [row(ref=f"N-{start + n}") + [""] for n in range(count)]
+            outcome = run_check(self.plan, rows, HEADERS)
+            with CaptureQueriesContext(connection) as captured:
+                applying.apply(plan=self.plan, user=self.sam, outcome=outcome)
+            return len(captured)
+
+        self.assertEqual(queries(5, 0), 4)
+        self.assertLess(queries(200, 100), 30)
