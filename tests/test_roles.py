@@ -40,3 +40,12 @@ class RolesHaveTheirRights(RolesTestCase):
         for perm in ("auth.change_user", "biip.delete_directorate", "plans.delete_action"):
             self.assertTrue(self.alex.has_perm(perm), perm)
         self.assertFalse(self.alex.is_superuser)
+
+    def test_later_models_are_granted_by_their_migrations(self):
+        self.assertTrue(self.sam.has_perm("plans.add_escalationdecision"))
+        self.assertTrue(self.sam.has_perm("plans.add_importjob"))
+        self.assertTrue(self.sam.has_perm("plans.view_reminder"))
+        self.assertTrue(self.olivia.has_perm("plans.view_escalationdecision"))
+        self.assertFalse(self.olivia.has_perm("plans.add_escalationdecision"))
+        self.assertFalse(self.pat.has_perm("plans.add_importjob"))
+        self.assertTrue(self.alex.has_perm("plans.delete_reminder"))

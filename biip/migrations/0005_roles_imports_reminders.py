@@ -1,7 +1,8 @@
 """Rights over the models added with imports and reminders."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from biip.grants import grant_to_roles
 
 GRANTS = {
     "Secretariat": ["view_importjob", "add_importjob", "view_reminder"],
@@ -14,17 +15,7 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in GRANTS.items():
-        group = Group.objects.get(name=role)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="plans", codename__in=codenames)
-        )
+    grant_to_roles(apps, GRANTS, app_label="plans")
 
 
 class Migration(migrations.Migration):
