@@ -337,6 +337,40 @@ def record_update(
     return update
 
 
+class UpdatesRefused(Exception):
+    """Some of several updates were refused, so none was saved. `problems` maps each
+    refused action's id to its Conflict or ValidationError."""
+
+    def __init__(self, problems: dict[int, "Conflict | ValidationError"]):
+        super().__init__(f"{len(problems)} of the updates were refused")
+        self.problems = problems
+
+
+def record_updates(
+    *,
+    user: AbstractBaseUser,
+    updates: Sequence[tuple[Action, dict[str, Any]]],
+    check_only: bool = False,
+) -> list[ProgressUpdate]:
+    """Several monthly updates saved together (the bulk update grid): each (action,
+    record_update's keyword arguments) through record_update, its rules and conflict
+    detection, in one transaction. Every row is tried, so all refusals are found at once;
+    if any is refused, nothing is saved and UpdatesRefused names them. With `check_only`,
+    the rows are checked the same way and nothing is saved either way."""
+    saved, problems = [], {}
+    with transaction.atomic():
+        for action, fields in updates:
+            try:
+                saved.append(record_update(user=user, action=action, **fields))
+            except (Conflict, ValidationError) as error:
+                problems[action.pk] = error
+        if problems or check_only:
+            transaction.set_rollback(True)
+    if problems:
+        raise UpdatesRefused(problems)
+    return [] if check_only else saved
+
+
 def _latest_update_id(action: Action) -> int | None:
     return action.updates.order_by("-period").values_list("pk", flat=True).first()
 

@@ -593,3 +593,64 @@ class RaiseAndAnswerChallenges(UpdateCase):
         self.assertIn("cannot be answered again", caught.exception.message_dict["response"][0])
         challenge.refresh_from_db()
         self.assertEqual((challenge.response, challenge.responded_by), ("Because.", self.olivia))
+
+
+class RecordUpdatesSavesAllOrNone(UpdateCase):
+    """record_updates: several updates in one transaction (the bulk update grid)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.other = make_action(
+            plan=cls.plan, directorate=cls.finance, lead_officer=cls.olivia.person
+        )
+
+    def fields(self, action, **overrides) -> dict:
+        fields = {
+            "period": NOVEMBER,
+            "rag": RAG.AMBER,
+            "narrative": f"Update on {action.reference}.",
+            "seen_version": services.action_version(action),
+        }
+        return {**fields, **overrides}
+
+    def test_every_row_is_saved(self):
+        saved = services.record_updates(
+            user=self.olivia,
+            updates=[
+                (self.action, self.fields(self.action)),
+                (self.other, self.fields(self.other)),
+            ],
+        )
+        self.assertEqual([update.action for update in saved], [self.action, self.other])
+        self.assertEqual(ProgressUpdate.objects.filter(period=NOVEMBER).count(), 2)
+        self.assertEqual(Action.objects.get(pk=self.other.pk).rag, RAG.AMBER)
+
+    def test_one_refused_row_saves_none_and_names_every_refusal(self):
+        stale = services.action_version(self.other)
+        self.other.title = "Renamed meanwhile"
+        self.other._history_user = self.sam
+        self.other.save()
+        updates = [
+            (self.action, self.fields(self.action)),
+            (self.other, self.fields(self.other, seen_version=stale)),
+        ]
+        with self.assertRaises(services.UpdatesRefused) as caught:
+            services.record_updates(user=self.olivia, updates=updates)
+        self.assertEqual(list(caught.exception.problems), [self.other.pk])
+        self.assertIsInstance(caught.exception.problems[self.other.pk], services.Conflict)
+        self.assertFalse(ProgressUpdate.objects.filter(period=NOVEMBER).exists())
+        self.assertEqual(Action.objects.get(pk=self.action.pk).rag, RAG.GREEN)
+
+    def test_a_bad_row_is_named_with_its_errors(self):
+        updates = [(self.action, self.fields(self.action, narrative=""))]
+        with self.assertRaises(services.UpdatesRefused) as caught:
+            services.record_updates(user=self.olivia, updates=updates)
+        self.assertIsInstance(caught.exception.problems[self.action.pk], ValidationError)
+
+    def test_check_only_saves_nothing(self):
+        saved = services.record_updates(
+            user=self.olivia, updates=[(self.action, self.fields(self.action))], check_only=True
+        )
+        self.assertEqual(saved, [])
+        self.assertFalse(ProgressUpdate.objects.filter(period=NOVEMBER).exists())

@@ -4,13 +4,12 @@ one page, each with a RAG and a narrative, saved together.
 The scope is My actions' (the actions the user leads and, for an officer, their
 directorate's): the secretariat and administrators see here only the actions they lead
 themselves, and reach every other action through its own update form. Each filled row goes
-through plans.services.record_update (the single update's rules and conflict detection),
-all rows in one transaction: if any row is refused, nothing is saved."""
+through plans.services.record_updates (the single update's rules and conflict detection for
+each, all rows in one transaction): if any row is refused, nothing is saved."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
@@ -58,28 +57,23 @@ def mark_conflict(row: BulkRowForm, conflict: services.Conflict) -> None:
 
 
 def save_rows(*, user, grid: BulkUpdateGrid) -> list[ProgressUpdate]:
-    """Every filled, valid row through plans.services.record_update in one transaction.
-    Each row's refusal (errors, or a conflict) is put beside it; if any row has a problem,
-    nothing is saved and no update is returned."""
-    updates = []
-    with transaction.atomic():
-        for row in grid.filled_rows:
-            if not row.is_valid():
-                continue
-            try:
-                updates.append(
-                    services.record_update(
-                        user=user, action=row.action, **row.service_kwargs(grid.period)
-                    )
-                )
-            except services.Conflict as conflict:
-                mark_conflict(row, conflict)
-            except ValidationError as error:
+    """Every filled, valid row through plans.services.record_updates: all saved, or, if
+    any row has a problem (its own errors, or a refusal put beside it), none."""
+    valid = [row for row in grid.filled_rows if row.is_valid()]
+    try:
+        return services.record_updates(
+            user=user,
+            updates=[(row.action, row.service_kwargs(grid.period)) for row in valid],
+            check_only=grid.has_problems,
+        )
+    except services.UpdatesRefused as refused:
+        for row in valid:
+            error = refused.problems.get(row.action.pk)
+            if isinstance(error, services.Conflict):
+                mark_conflict(row, error)
+            elif error is not None:
                 add_service_errors(row, error)
-        if grid.has_problems:
-            transaction.set_rollback(True)
-            return []
-    return updates
+        return []
 
 
 def check_page(grid: BulkUpdateGrid, data) -> None:
