@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tables2",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "biip",
     "plans",
     "meetings",
@@ -165,6 +167,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DJANGO_TABLES2_TEMPLATE = "tables/govuk.html"
 
 SERVICE_NAME = "Improvement Tracker"
+
+# Background work (report PDFs): django-tasks with its database backend. A worker,
+# `manage.py db_worker`, runs the tasks; `make run` starts one beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # The address users reach the app at, for links in emails (sent outside any request).
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
