@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
@@ -431,9 +431,17 @@ class CycleInfo:
 
 
 def cycle_at(moment: Moment) -> CycleInfo:
-    """The cycle open at the moment (as plans.models.current_period chooses it): one
-    query, live or from the history."""
-    cycle = moment.records(Cycle).filter(closed_at__isnull=True).order_by("period").first()
+    """The cycle open at the moment (as plans.models.current_period chooses it: the
+    earliest open one after the latest closed one, leaving out stragglers): one query,
+    live or from the history."""
+    cycles = moment.records(Cycle)
+    closed_later = cycles.filter(closed_at__isnull=False, period__gt=OuterRef("period"))
+    cycle = (
+        cycles.filter(closed_at__isnull=True)
+        .exclude(Exists(closed_later))
+        .order_by("period")
+        .first()
+    )
     if cycle is None:
         return CycleInfo(moment.today.replace(day=1), None)
     return CycleInfo(cycle.period, cycle.deadline)

@@ -6,7 +6,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from biip.models import RAG, Directorate, Person, PublicationStatus
@@ -32,8 +32,11 @@ def is_history(actions: QuerySet) -> bool:
 
 def period_as_at(day: datetime.date) -> datetime.date:
     """The month officers were updating for at the end of `day`: the earliest cycle still
-    open then (as Cycle.objects.current() does today), else that calendar month."""
-    cycle = as_at(Cycle, end_of_day(day)).filter(closed_at__isnull=True).order_by("period")
+    open then after the latest closed one (as Cycle.objects.current() does today, leaving
+    out stragglers), else that calendar month."""
+    cycles = as_at(Cycle, end_of_day(day))
+    closed_later = cycles.filter(closed_at__isnull=False, period__gt=OuterRef("period"))
+    cycle = cycles.filter(closed_at__isnull=True).exclude(Exists(closed_later)).order_by("period")
     period = cycle.values_list("period", flat=True).first()
     return period or day.replace(day=1)
 

@@ -943,8 +943,16 @@ class Evidence(models.Model):
 
 class CycleQuerySet(models.QuerySet):
     def current(self) -> "Cycle | None":
-        """The earliest cycle still open: the month officers are updating for."""
-        return self.filter(closed_at__isnull=True).order_by("period").first()
+        """The earliest cycle still open after the latest closed one: the month officers
+        are updating for. An open cycle older than a closed one (a straggler the
+        secretariat has still to close) is not current. One query."""
+        closed_later = self.filter(closed_at__isnull=False, period__gt=models.OuterRef("period"))
+        return (
+            self.filter(closed_at__isnull=True)
+            .exclude(models.Exists(closed_later))
+            .order_by("period")
+            .first()
+        )
 
 
 class Cycle(models.Model):

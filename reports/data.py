@@ -35,6 +35,7 @@ from reports.models import (
     RecommendationSnapshot,
     RiskSnapshot,
     Snapshot,
+    last_day_covered,
 )
 
 
@@ -57,8 +58,9 @@ class Dataset:
 
     @property
     def on(self) -> datetime.date:
-        """The day the data stands at, for "overdue" and the like."""
-        return timezone.localtime(self.as_at).date()
+        """The last day the data covers, for "as at" and "overdue": a snapshot taken as at
+        the end of 31 January (midnight starting 1 February) stands at 31 January."""
+        return last_day_covered(self.as_at)
 
     def plan_actions(self, plan: ImprovementPlan) -> list[ActionSnapshot]:
         return [row for row in self.actions if row.plan_id == plan.pk]
@@ -67,7 +69,7 @@ class Dataset:
         """In words, for title pages and version lists."""
         if self.snapshot is None:
             return f"Live data at {timezone.localtime(self.as_at):%-d %B %Y, %H:%M}"
-        return f"The {self.period:%B %Y} cycle, closed {timezone.localtime(self.as_at):%-d %B %Y}"
+        return f"The {self.period:%B %Y} cycle: data as at {self.on.day} {self.on:%B %Y}"
 
 
 def records(model: type[Model], moment: datetime.datetime | None) -> QuerySet:

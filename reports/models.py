@@ -31,6 +31,10 @@ from plans.models import (
 )
 
 
+def last_day_covered(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment - datetime.timedelta(microseconds=1)).date()
+
+
 class Snapshot(models.Model):
     """The frozen state of the programme when a cycle closed."""
 
@@ -58,6 +62,12 @@ class Snapshot(models.Model):
     @property
     def period(self) -> datetime.date:
         return self.cycle.period
+
+    @property
+    def as_at_day(self) -> datetime.date:
+        """The last day the data covers: a snapshot as at the end of 31 January (midnight
+        starting 1 February) stands at 31 January."""
+        return last_day_covered(self.as_at)
 
     def previous(self) -> "Snapshot | None":
         """The snapshot of the cycle before this one, for "what changed since last month"."""

@@ -161,7 +161,8 @@ class CycleShows(CycleCase):
 
     def test_query_count_is_the_same_for_10_and_100_actions(self):
         # Session, user, groups, cycle, plan, the plan's open actions with their
-        # directorates, lead officers and whether each has the month's update.
+        # directorates, lead officers and whether each has the month's update; for the
+        # secretariat, every cycle with who closed it and its snapshot.
         directorates = (self.finance, self.place)
         leads = [make_person(name=f"Lead {n}") for n in range(7)]
 
@@ -175,10 +176,64 @@ class CycleShows(CycleCase):
 
         self.client.force_login(self.sam)
         add(5)  # 10 open actions
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.client.get(URL)
         self.assertEqual(response.context["total_open"], 10)
         add(90)  # 100 open actions
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.client.get(URL)
         self.assertEqual(response.context["total_open"], 100)
+
+
+class CycleTable(CycleCase):
+    """The secretariat and administrators see every cycle, with a button to close each
+    open one and a link to each closed one's snapshot; the panel does not."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from reports.snapshots import close_cycle
+
+        cls.straggler = Cycle.objects.create(
+            period=datetime.date(2019, 9, 1),
+            opens_on=datetime.date(2019, 9, 11),
+            deadline=datetime.date(2019, 9, 22),
+        )
+        october = Cycle.objects.create(
+            period=datetime.date(2019, 10, 1),
+            opens_on=datetime.date(2019, 10, 11),
+            deadline=datetime.date(2019, 10, 22),
+        )
+        cls.snapshot = close_cycle(cycle=october, user=cls.sam)
+
+    def test_every_cycle_with_its_status_snapshot_and_close_button(self):
+        for user in (self.sam, self.alex):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.get(URL)
+                content = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+                closed_on = f"{timezone.localdate():%-d %B %Y}"
+                self.assertIn(
+                    "November 2019 11 November 2019 to 22 November 2019 22 November 2019 Open "
+                    "Close the November 2019 cycle",
+                    content,
+                )
+                self.assertIn(
+                    f"October 2019 11 October 2019 to 22 October 2019 22 October 2019 "
+                    f"Closed on {closed_on} by Sam Example Snapshot of October 2019",
+                    content,
+                )
+                self.assertIn("September 2019", content)
+                self.assertContains(
+                    response, f'href="{reverse("cycle-close", args=[self.straggler.pk])}"'
+                )
+                self.assertContains(response, f'href="{self.snapshot.get_absolute_url()}"')
+                # The current cycle is November's: September is a straggler.
+                self.assertEqual(response.context["cycle"], self.cycle)
+
+    def test_the_panel_sees_no_table(self):
+        self.client.force_login(self.pat)
+        response = self.client.get(URL)
+        self.assertIsNone(response.context["cycles"])
+        self.assertNotContains(response, 'id="cycles"')
+        self.assertNotContains(response, "/close/")

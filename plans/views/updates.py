@@ -51,6 +51,7 @@ from plans.models import (
     current_period,
 )
 from plans.queries import needing_update, open_actions, with_due
+from reports.snapshots import can_close_cycles, cycle_rows
 
 CHALLENGES_PER_PAGE = 25
 CHALLENGE_STATUSES = {
@@ -546,5 +547,6 @@ def cycle_status(request):
         "total_updated": total_updated,
         "total_to_update": total_open - total_updated,
         "not_updated": list(dict.fromkeys(row.name for row in officers if not row.complete)),
+        "cycles": cycle_rows() if can_close_cycles(request.user) else None,
     }
     return render(request, "plans/cycle_status.html", context)

@@ -1,0 +1,88 @@
+"""Closing a monthly cycle (the secretariat's), and the snapshots it freezes.
+
+The secretariat and administrators close cycles: a confirmation page says what will be
+frozen, and the POST closes the cycle and shows its snapshot. Every signed-in role reads
+the snapshots: their counts, what changed since the month before, and links to create a
+report from them. Writes go through reports.snapshots.close_cycle.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from reports.changes import compare
+from reports.data import snapshot_dataset
+from reports.models import Report, Snapshot
+from reports.snapshots import (
+    as_at_in_words,
+    close_cycle,
+    closed_in_words,
+    closing_preview,
+    get_cycle_for_close,
+    get_snapshot_for_view,
+    latest_indicator_values,
+    rag_by_plan,
+    risks_by_band,
+)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cycle_close(request, pk: int):
+    """GET: what closing the cycle will freeze. POST: close it, then show its snapshot."""
+    cycle = get_cycle_for_close(request.user, pk)
+    if not cycle.is_open:
+        status = closed_in_words(cycle)
+        messages.info(request, f"The {cycle} is already closed ({status[:1].lower()}{status[1:]}).")
+        return redirect(reverse("cycle-status"))
+    if request.method == "POST":
+        try:
+            snapshot = close_cycle(cycle=cycle, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("cycle-status"))
+        messages.success(request, f"The {cycle} is closed and its snapshot taken.")
+        return redirect(snapshot.get_absolute_url())
+    context = {"cycle": cycle, "preview": closing_preview(cycle)}
+    return render(request, "reports/snapshots/cycle_close.html", context)
+
+
+@require_safe
+@login_required
+def snapshot_list(request):
+    """Every closed cycle's snapshot, latest first."""
+    snapshots = (
+        Snapshot.objects.select_related("cycle", "taken_by__person")
+        .annotate(action_count=Count("actions"))
+        .order_by("-cycle__period")
+    )
+    rows = [(snapshot, as_at_in_words(snapshot.as_at)) for snapshot in snapshots]
+    return render(request, "reports/snapshots/snapshot_list.html", {"rows": rows})
+
+
+@require_safe
+@login_required
+def snapshot_detail(request, pk: int):
+    """A snapshot's counts (actions by RAG, risks by band, indicator values), what changed
+    since the cycle before, the reports made from it and links to make one."""
+    snapshot = get_snapshot_for_view(request.user, pk)
+    data = snapshot_dataset(snapshot)
+    previous = snapshot.previous()
+    context = {
+        "snapshot": snapshot,
+        "closed": closed_in_words(snapshot.cycle),
+        "as_at": as_at_in_words(snapshot.as_at),
+        "previous": previous,
+        "changes": compare(snapshot_dataset(previous), data) if previous else None,
+        "plans": rag_by_plan(data.actions),
+        "bands": risks_by_band(data.risks),
+        "past_tolerance": sum(1 for row in data.risks if row.past_tolerance),
+        "indicators": latest_indicator_values(data.indicators),
+        "reports": Report.objects.filter(snapshot=snapshot).order_by("-created_at"),
+        "create_url": f"{reverse('report-create')}?snapshot={snapshot.pk}",
+    }
+    return render(request, "reports/snapshots/snapshot_detail.html", context)
