@@ -12,8 +12,8 @@ ADDR ?= 127.0.0.1:8000
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Starting the Improvement Tracker on http://$(ADDR)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver $(ADDR)
+	@echo "Starting the Improvement Tracker on http://$(ADDR)/ and its PDF worker (Ctrl+C stops both)"
+	PY=$(PY) scripts/run $(ADDR)
 
 test: setup
 	$(PY) -m pytest

@@ -76,6 +76,21 @@ SECTIONS = [
         None,
     ),
     (
+        "Reports",
+        "reports",
+        {
+            "reports",
+            "report-create",
+            "report",
+            "report-edit",
+            "report-section-edit",
+            "report-version",
+            "snapshots",
+            "snapshot",
+        },
+        None,
+    ),
+    (
         "Recommendations",
         "recommendations",
         {

@@ -10,14 +10,32 @@ from tests.factories import make_action
 
 PROJECT_APPS = ("biip", "plans", "meetings", "reports")
 
+# A closed cycle's frozen rows: written once when the cycle closes (the Snapshot, which keeps
+# history, records who and when), never changed, read-only in the admin.
+FROZEN_MODELS = {
+    "ActionSnapshot",
+    "RiskSnapshot",
+    "IndicatorSnapshot",
+    "MeetingActionSnapshot",
+    "RecommendationSnapshot",
+}
 
-def user_changed_models():
+
+def project_models():
     return [
         model
         for app in PROJECT_APPS
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical")
     ]
+
+
+def user_changed_models():
+    return [model for model in project_models() if model.__name__ not in FROZEN_MODELS]
+
+
+def frozen_models():
+    return [model for model in project_models() if model.__name__ in FROZEN_MODELS]
 
 
 def test_the_project_has_models():

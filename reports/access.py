@@ -1,0 +1,84 @@
+"""Who may do what with reports: the access helpers every reports view fetches through.
+
+Every signed-in role reads every report, its previews and its PDFs. The secretariat and
+administrators create reports, edit their particulars and narrative, generate versions and
+finalise them. The public (not signed in) sees only the public versions of final reports.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from biip.models import Role
+from plans.access import has_role
+from reports.models import Report, ReportSection, ReportVersion
+
+
+def can_manage_reports(user) -> bool:
+    return has_role(user, Role.SECRETARIAT, Role.ADMINISTRATOR)
+
+
+def require_report_manager(user) -> None:
+    if not can_manage_reports(user):
+        raise PermissionDenied("Only the secretariat and administrators prepare reports.")
+
+
+def require_reader(user) -> None:
+    if not user.is_authenticated:
+        raise PermissionDenied
+
+
+def reports_for_list():
+    return Report.objects.select_related("plan", "snapshot__cycle", "created_by")
+
+
+def get_report_for_view(user, pk: int) -> Report:
+    """Any signed-in role may read any report; 404 if there is none."""
+    require_reader(user)
+    return get_object_or_404(
+        Report.objects.select_related("plan", "snapshot__cycle", "signatory", "finalised_by"),
+        pk=pk,
+    )
+
+
+def get_report_for_update(user, pk: int, *, lock: bool = False) -> Report:
+    """The report, if the user may edit it: 403 if not, 404 if there is none."""
+    require_report_manager(user)
+    reports = Report.objects.select_for_update() if lock else Report.objects
+    return get_object_or_404(reports.select_related("plan", "snapshot__cycle"), pk=pk)
+
+
+def get_section_for_update(user, report_pk: int, pk: int, *, lock: bool = False) -> ReportSection:
+    require_report_manager(user)
+    sections = ReportSection.objects.select_for_update() if lock else ReportSection.objects
+    return get_object_or_404(sections.select_related("report", "theme"), pk=pk, report_id=report_pk)
+
+
+def get_version_for_view(user, report_pk: int, pk: int) -> ReportVersion:
+    require_reader(user)
+    return get_object_or_404(
+        ReportVersion.objects.select_related("report", "snapshot__cycle", "created_by"),
+        pk=pk,
+        report_id=report_pk,
+    )
+
+
+def get_version_for_update(user, report_pk: int, pk: int) -> ReportVersion:
+    require_report_manager(user)
+    return get_object_or_404(
+        ReportVersion.objects.select_related("report"), pk=pk, report_id=report_pk
+    )
+
+
+def public_versions():
+    """The PDFs the public may download: public versions of final reports, ready."""
+    return ReportVersion.objects.filter(
+        public=True,
+        draft=False,
+        status=ReportVersion.Status.DONE,
+        report__status=Report.Status.FINAL,
+    ).exclude(file="")
+
+
+def get_public_version(pk: int) -> ReportVersion:
+    """404 for anything but a ready public version of a final report."""
+    return get_object_or_404(public_versions().select_related("report"), pk=pk)

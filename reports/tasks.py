@@ -1,0 +1,82 @@
+"""Background generation of report PDFs (django-tasks; the database backend's worker,
+`manage.py db_worker`, runs them; `make run` starts it beside the server).
+
+`generate_version(version_id)` renders one ReportVersion: it marks it running and moves
+its progress on (10 building the data, 40 rendering the HTML, 60 laying out the PDF, 90
+writing the file), stores the PDF, and records its size and pages. The version points at
+the file only once the file is complete; if anything fails, the version is marked failed
+with the reason in words, no file is left behind, and it can be tried again.
+"""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.text import slugify
+from django_tasks import task
+
+from reports.models import ReportVersion, report_path
+from reports.rendering import DocumentUnavailable, render_version
+
+logger = logging.getLogger(__name__)
+
+
+def version_filename(version: ReportVersion) -> str:
+    suffix = "-public" if version.public else ""
+    draft = "-draft" if version.draft else ""
+    return f"{slugify(version.report.title)[:80]}-v{version.number}{suffix}{draft}.pdf"
+
+
+def _progress(version_id: int, percent: int) -> None:
+    ReportVersion.objects.filter(pk=version_id).update(progress=percent)
+
+
+def failure_reason(error: Exception) -> str:
+    if isinstance(error, DocumentUnavailable):
+        return str(error)
+    detail = str(error).strip() or type(error).__name__
+    return (
+        f"The PDF could not be generated: {detail[:500]}. Try again; if it fails again, "
+        "tell an administrator."
+    )
+
+
+@task()
+def generate_version(version_id: int) -> str:
+    version = ReportVersion.objects.select_related("report", "snapshot__cycle").get(pk=version_id)
+    if version.status == ReportVersion.Status.DONE:
+        return "done already"
+    ReportVersion.objects.filter(pk=version_id).update(
+        status=ReportVersion.Status.RUNNING, progress=5, message=""
+    )
+    name = default_storage.get_available_name(report_path(version, version_filename(version)))
+    try:
+        rendered = render_version(version, progress=lambda percent: _progress(version_id, percent))
+        _progress(version_id, 90)
+        stored = default_storage.save(name, ContentFile(rendered.content))
+        name = stored
+        version.refresh_from_db()
+        version.file.name = stored
+        version.size = len(rendered.content)
+        version.pages = rendered.pages
+        version.status = ReportVersion.Status.DONE
+        version.progress = 100
+        version.message = ""
+        version.finished_at = max(timezone.now(), version.created_at)
+        version.full_clean()
+        version.save()
+    except Exception as error:
+        logger.exception("Report version %s failed", version_id)
+        if default_storage.exists(name):  # written in part, or saved before a later error
+            default_storage.delete(name)
+        ReportVersion.objects.filter(pk=version_id).update(
+            status=ReportVersion.Status.FAILED,
+            message=failure_reason(error),
+            file="",
+            size=0,
+            pages=0,
+            finished_at=max(timezone.now(), version.created_at),
+        )
+        return "failed"
+    return "done"

@@ -1,0 +1,259 @@
+"""The reports' pages: the list, a new report, a report (particulars, narrative sections,
+versions), editing particulars and sections, the HTML preview (internal and public),
+generating PDFs in the background and following their progress, downloading them, and
+finalising; and the public list of final reports' public versions.
+
+Generation never runs in the request: `request_versions` queues two versions and the
+worker (`manage.py db_worker`) renders them; the version page refreshes itself while
+they are running.
+"""
+
+from copy import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from meetings.forms.editing import add_service_errors
+from reports import services
+from reports.access import (
+    can_manage_reports,
+    get_public_version,
+    get_report_for_update,
+    get_report_for_view,
+    get_section_for_update,
+    get_version_for_update,
+    get_version_for_view,
+    public_versions,
+    reports_for_list,
+    require_report_manager,
+)
+from reports.forms import ReportCreateForm, ReportForm, SectionForm
+from reports.models import Report, ReportVersion
+from reports.rendering import DocumentUnavailable, document_input, render_document_html
+
+GET_POST = ["GET", "POST"]
+
+
+def data_or_none(request):
+    return request.POST if request.method == "POST" else None
+
+
+def latest_versions(report: Report) -> list[ReportVersion]:
+    """The latest internal and public versions that are ready, for download links."""
+    ready = report.versions.filter(status=ReportVersion.Status.DONE).exclude(file="")
+    return [
+        v for v in (ready.filter(public=p).order_by("-number").first() for p in (False, True)) if v
+    ]
+
+
+@require_safe
+@login_required
+def report_list(request):
+    """Every report: kind, plan, data, status and its latest version."""
+    latest = ReportVersion.objects.filter(report=OuterRef("pk"), public=False).order_by("-number")
+    reports = (
+        reports_for_list()
+        .annotate(latest_number=Subquery(latest.values("number")[:1]))
+        .annotate(latest_status=Subquery(latest.values("status")[:1]))
+        .order_by("-created_at", "-pk")
+    )
+    statuses = dict(ReportVersion.Status.choices)
+    reports = list(reports)
+    for report in reports:
+        report.latest_label = statuses.get(report.latest_status, "")
+    context = {"reports": reports, "can_manage": can_manage_reports(request.user)}
+    return render(request, "reports/report_list.html", context)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def report_create(request):
+    require_report_manager(request.user)
+    initial = {"snapshot": request.GET.get("snapshot")} if request.GET.get("snapshot") else {}
+    form = ReportCreateForm(data_or_none(request), initial=initial)
+    if form.is_valid():
+        try:
+            report = services.create_report(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{report.title} has been created.")
+            return redirect("report", pk=report.pk)
+    return render(request, "reports/report_create.html", {"form": form})
+
+
+@require_safe
+@login_required
+def report_detail(request, pk: int):
+    """The report's particulars, its sections, its versions, and what can be done next."""
+    report = get_report_for_view(request.user, pk)
+    context = {
+        "report": report,
+        "sections": report.sections.select_related("theme").order_by("order", "id"),
+        "versions": report.versions.select_related("created_by", "snapshot__cycle").order_by(
+            "-number", "public"
+        ),
+        "can_manage": can_manage_reports(request.user),
+        "is_letter": report.kind == Report.Kind.LETTER,
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def report_edit(request, pk: int):
+    report = get_report_for_update(request.user, pk)
+    form = ReportForm(data_or_none(request), instance=copy(report))
+    if form.is_valid():
+        try:
+            services.update_report(
+                user=request.user,
+                report=report,
+                seen_version=form.cleaned_data["seen_version"],
+                **form.particulars(),
+            )
+        except services.Conflict:
+            form = ReportForm(request.POST, instance=copy(report))
+            form.is_valid()  # shows who changed what
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The report's particulars have been saved.")
+            return redirect("report", pk=report.pk)
+    return render(request, "reports/report_edit.html", {"form": form, "report": report})
+
+
+@require_http_methods(GET_POST)
+@login_required
+def section_edit(request, pk: int, section_pk: int):
+    section = get_section_for_update(request.user, pk, section_pk)
+    form = SectionForm(data_or_none(request), instance=copy(section))
+    if form.is_valid():
+        try:
+            services.update_section(
+                user=request.user,
+                section=section,
+                seen_version=form.cleaned_data["seen_version"],
+                **form.section_data(),
+            )
+        except services.Conflict:
+            form = SectionForm(request.POST, instance=copy(section))
+            form.is_valid()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{form.cleaned_data['heading']}” has been saved.")
+            return redirect(f"{section.report.get_absolute_url()}#section-{section.pk}")
+    context = {"form": form, "section": section, "report": section.report}
+    return render(request, "reports/section_edit.html", context)
+
+
+@require_safe
+@login_required
+def report_preview(request, pk: int):
+    """The document in the browser, from the report's data and narrative as they are now:
+    internal, or with ?version=public the public version."""
+    report = get_report_for_view(request.user, pk)
+    public = request.GET.get("version") == "public"
+    doc = document_input(report, public=public, draft=not report.is_final, snapshot=report.snapshot)
+    extra = {"pdf_versions": [v for v in latest_versions(report) if v.public == public]}
+    try:
+        html = render_document_html(doc, for_pdf=False, extra_context=extra)
+    except DocumentUnavailable as error:
+        raise Http404(str(error)) from error
+    return HttpResponse(html)
+
+
+@require_POST
+@login_required
+def report_generate(request, pk: int):
+    """Queue the next internal and public PDFs; the worker generates them."""
+    report = get_report_for_update(request.user, pk)
+    internal, _ = services.request_versions(user=request.user, report=report)
+    messages.success(request, f"Version {internal.number} is being generated, internal and public.")
+    return redirect("report-version", pk=report.pk, version_pk=internal.pk)
+
+
+@require_POST
+@login_required
+def report_finalise(request, pk: int):
+    """Finalise the report and queue its final (unmarked) PDFs."""
+    report = get_report_for_update(request.user, pk)
+    try:
+        with transaction.atomic():
+            services.finalise_report(user=request.user, report=report)
+            internal, _ = services.request_versions(user=request.user, report=report)
+    except ValidationError as error:
+        messages.error(request, f"The report has not been finalised. {' '.join(error.messages)}")
+        return redirect("report", pk=report.pk)
+    messages.success(request, f"{report.title} is final. Its final PDFs are being generated.")
+    return redirect("report-version", pk=report.pk, version_pk=internal.pk)
+
+
+@require_safe
+@login_required
+def version_detail(request, pk: int, version_pk: int):
+    """One version: its progress while it runs (the page refreshes itself), then the
+    download; beside it the other version of the same number (internal or public)."""
+    version = get_version_for_view(request.user, pk, version_pk)
+    siblings = version.report.versions.filter(number=version.number).select_related("created_by")
+    context = {
+        "version": version,
+        "report": version.report,
+        "pair": siblings.order_by("public"),
+        "running": any(v.is_running for v in siblings),
+        "can_manage": can_manage_reports(request.user),
+    }
+    return render(request, "reports/version_detail.html", context)
+
+
+def _pdf_download(version: ReportVersion) -> FileResponse:
+    if version.status != ReportVersion.Status.DONE or not version.file:
+        raise Http404("This version has no PDF yet.")
+    name = version.file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        version.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+
+
+@require_safe
+@login_required
+def version_download(request, pk: int, version_pk: int):
+    return _pdf_download(get_version_for_view(request.user, pk, version_pk))
+
+
+@require_POST
+@login_required
+def version_retry(request, pk: int, version_pk: int):
+    version = get_version_for_update(request.user, pk, version_pk)
+    try:
+        services.retry_version(user=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The version is being generated again.")
+    return redirect("report-version", pk=pk, version_pk=version_pk)
+
+
+@require_safe
+def public_report_list(request):
+    """Final reports' latest public versions, for anyone."""
+    latest = public_versions().filter(report=OuterRef("report")).order_by("-number")
+    versions = (
+        public_versions()
+        .filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("report__plan")
+        .order_by("-report__finalised_at", "-pk")
+    )
+    return render(request, "reports/public_report_list.html", {"versions": versions})
+
+
+@require_safe
+def public_report_download(request, version_pk: int):
+    return _pdf_download(get_public_version(version_pk))
