@@ -54,6 +54,9 @@ from plans.models import (
     Source,
     Theme,
 )
+from reports.documents import documents
+from reports.models import Report, ReportSection, Snapshot
+from reports.snapshots import snapshot_cycle
 
 # A development-only password for the demo sign-ins: never for a real deployment.
 DEMO_PASSWORD = "improve-2019"
@@ -126,6 +129,9 @@ REPORTED_MODELS = [
     FormalAdvice,
     Cycle,
     EscalationDecision,
+    Snapshot,
+    Report,
+    ReportSection,
 ]
 
 
@@ -269,6 +275,7 @@ class DemoLoader:
         self.load_indicators()
         self.load_advisers()
         self.load_cycles()
+        self.load_reports()
 
     def load_users(self):
         """The four demo sign-ins, and accounts (that cannot sign in) for the other officers
@@ -845,12 +852,14 @@ class DemoLoader:
     # -- monthly update cycles ---------------------------------------------------------
 
     def load_cycles(self):
-        """Closed cycles for the months the demo has updates for, and the next one open:
-        the month the demo officer gives an update for."""
+        """The monthly cycles from the first month of updates to the open one, each closed
+        three days after its deadline by the secretariat, except the last (the current
+        cycle) and those `left_open` (for the demo secretariat to close); then the
+        closed cycles' snapshots."""
         data = self.read("cycles.toml")["cycles"]
-        period, last_closed = data["first"], data["last_closed"]
-        while period <= add_months(last_closed, 1):
-            is_open = period > last_closed
+        period, last, left_open = data["first"], data["last"], set(data["left_open"])
+        while period <= last:
+            is_open = period == last or period in left_open
             opens_on = period.replace(day=data["opens_on_day"])
             deadline = period.replace(day=data["deadline_day"])
             cycle, created = self.get_or_create(
@@ -861,6 +870,20 @@ class DemoLoader:
                 cycle.closed_by = self.secretariat_user
                 self.save(cycle, cycle.closed_at, self.secretariat_user)
             period = add_months(period, 1)
+        self.load_snapshots()
+
+    def load_snapshots(self):
+        """A snapshot for every closed cycle that has none, with the data as it stood (in
+        the history) when the cycle closed, taken then by whoever closed it."""
+        closed = Cycle.objects.filter(closed_at__isnull=False, snapshot__isnull=True)
+        for cycle in closed.select_related("closed_by").order_by("period"):
+            snapshot_cycle(
+                cycle=cycle,
+                user=cycle.closed_by or self.secretariat_user,
+                as_at=cycle.closed_at,
+                taken_at=cycle.closed_at,
+            )
+            self.created[Snapshot] += 1
 
     # -- indicators and advisers ------------------------------------------------------
 
@@ -907,3 +930,62 @@ class DemoLoader:
             if new and risks:
                 with self.recorded(engagement, at(row["started_on"])):
                     engagement.risks.add(*risks)
+
+    # -- draft reports -----------------------------------------------------------------
+
+    def snapshot_of(self, period) -> Snapshot | None:
+        if period is None:
+            return None
+        snapshot = Snapshot.objects.filter(cycle__period=period).first()
+        if snapshot is None:
+            raise DemoDataError(f"No closed cycle for {period:%B %Y}")
+        return snapshot
+
+    def load_reports(self):
+        """Draft reports the secretariat is preparing, on live data, with their narrative
+        sections in their document's order (a section names its key or its theme)."""
+        modules = documents()
+        for row in self.read("reports.toml")["report"]:
+            created = at(row["created"])
+            author = self.secretariat_user
+            report, new = self.get_or_create(
+                Report,
+                {"kind": row["kind"], "title": row["title"]},
+                created,
+                by=author,
+                plan=self.plans[row["plan"]],
+                snapshot=self.snapshot_of(row.get("snapshot")),
+                dated=row.get("dated"),
+                reference=row.get("reference", ""),
+                addressee=row.get("addressee", "").strip(),
+                salutation=row.get("salutation", "Dear Secretary of State"),
+                subject=row.get("subject", ""),
+                signatory=self.person(row.get("signatory")),
+                created_by=author,
+                created_at=created,
+            )
+            if not new:
+                continue
+            written = {
+                spec.get("key") or f"theme-{self.theme(spec['theme']).pk}": spec
+                for spec in row.get("section", [])
+            }
+            specs = modules[report.kind].default_sections(report)
+            unknown = set(written) - {spec.key for spec in specs}
+            if unknown:
+                raise DemoDataError(f"{row['title']}: no section {sorted(unknown)}")
+            for order, spec in enumerate(specs, start=1):
+                fixture = written.get(spec.key, {})
+                self.create(
+                    ReportSection(
+                        report=report,
+                        key=spec.key,
+                        heading=spec.heading,
+                        order=order,
+                        theme_id=spec.theme_id,
+                        body=fixture.get("body", spec.body).strip(),
+                        **self.publication(fixture),
+                    ),
+                    created,
+                    author,
+                )

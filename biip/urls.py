@@ -9,5 +9,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("", include("plans.urls")),
     path("", include("meetings.urls")),
+    path("", include("reports.urls")),
+    path("", include("reports.urls_snapshots")),
     path("admin/", admin.site.urls),
 ]

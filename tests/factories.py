@@ -201,3 +201,60 @@ def make_indicator_value(indicator: Indicator, **kwargs) -> IndicatorValue:
 def make_engagement(adviser: Person, **kwargs) -> AdviserEngagement:
     fields = {"focus_area": "Financial resilience", "started_on": datetime.date(2019, 7, 1)}
     return AdviserEngagement.objects.create(adviser=adviser, **{**fields, **kwargs})
+
+
+# ---------------------------------------------------------------------------------------
+# Reports framework (issue 6, H2): a closed cycle's snapshot of the live data, and reports.
+
+
+def make_report_snapshot(period: datetime.date = datetime.date(2019, 1, 1), **kwargs):
+    """A closed cycle for `period` with a snapshot of the live data as it is now."""
+    from django.utils import timezone
+
+    from plans.models import Cycle
+    from reports.data import freeze
+    from reports.models import Snapshot
+
+    now = timezone.now()
+    cycle = Cycle.objects.create(
+        period=period,
+        opens_on=period,
+        deadline=period + datetime.timedelta(days=20),
+        closed_at=now,
+    )
+    snapshot = Snapshot.objects.create(cycle=cycle, as_at=now, **kwargs)
+    data = freeze()
+    for rows in (data.actions, data.risks, data.indicators, data.meeting_actions):
+        for row in rows:
+            row.snapshot = snapshot
+        if rows:
+            type(rows[0]).objects.bulk_create(rows)
+    for row in data.recommendations:
+        row.snapshot = snapshot
+        row.save()
+    return snapshot
+
+
+def make_report(user, **kwargs):
+    """A draft report made through the service (so it has its default sections)."""
+    from reports.services import create_report
+
+    fields = {
+        "kind": "letter",
+        "plan": kwargs.pop("plan", None) or make_plan(),
+        "snapshot": None,
+        "title": "Letter to the Secretary of State, February 2019",
+    }
+    return create_report(user=user, **{**fields, **kwargs})
+
+
+# ---------------------------------------------------------------------------------------
+# Snapshots and cycles (issue 6, H1): monthly cycles, open or closed.
+
+
+def make_cycle(period: datetime.date, **kwargs):
+    """The month's cycle (window 11th to 22nd), open unless `closed_at` is given."""
+    from plans.models import Cycle
+
+    fields = {"opens_on": period.replace(day=11), "deadline": period.replace(day=22)}
+    return Cycle.objects.create(period=period, **{**fields, **kwargs})
