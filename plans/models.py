@@ -56,6 +56,67 @@ def band_range(band: RiskBand) -> tuple[int, int]:
     return floors[index], high
 
 
+class RiskScores:
+    """Scores and bands from likelihood x impact: for a risk and for its frozen copy in a
+    cycle's snapshot alike."""
+
+    @property
+    def inherent_score(self) -> int:
+        return self.inherent_likelihood * self.inherent_impact
+
+    @property
+    def residual_score(self) -> int:
+        return self.residual_likelihood * self.residual_impact
+
+    @property
+    def target_score(self) -> int:
+        return self.target_likelihood * self.target_impact
+
+    @property
+    def inherent_band(self) -> RiskBand:
+        return band_of(self.inherent_score)
+
+    @property
+    def residual_band(self) -> RiskBand:
+        return band_of(self.residual_score)
+
+    @property
+    def target_band(self) -> RiskBand:
+        return band_of(self.target_score)
+
+    @property
+    def past_tolerance(self) -> bool:
+        return self.residual_score > self.tolerance
+
+
+class DueDates:
+    """Due date, slippage, completion and overdue: for an action and for its frozen copy
+    in a cycle's snapshot alike."""
+
+    @property
+    def due_date(self) -> datetime.date:
+        return self.revised_due_date or self.original_due_date
+
+    @property
+    def slippage_days(self) -> int:
+        """Days the due date has moved from the original: the slippage, always shown."""
+        if self.revised_due_date is None:
+            return 0
+        return (self.revised_due_date - self.original_due_date).days
+
+    @property
+    def is_slipped(self) -> bool:
+        return self.slippage_days > 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.rag == RAG.BLUE or self.completed_on is not None
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_complete and self.due_date < today
+
+
 def scale_constraint(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
@@ -234,7 +295,7 @@ class ImprovementPlan(models.Model):
         return reverse("plan", args=[self.pk])
 
 
-class Risk(Publishable):
+class Risk(RiskScores, Publishable):
     """A critical risk, scored likelihood x impact on 1-5 scales."""
 
     class Category(models.TextChoices):
@@ -318,18 +379,6 @@ class Risk(Publishable):
     def get_absolute_url(self):
         return reverse("risk", args=[self.pk])
 
-    @property
-    def inherent_band(self) -> RiskBand:
-        return band_of(self.inherent_score)
-
-    @property
-    def residual_band(self) -> RiskBand:
-        return band_of(self.residual_score)
-
-    @property
-    def target_band(self) -> RiskBand:
-        return band_of(self.target_score)
-
     def is_review_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return (
@@ -337,22 +386,6 @@ class Risk(Publishable):
             and self.review_date is not None
             and self.review_date < today
         )
-
-    @property
-    def inherent_score(self) -> int:
-        return self.inherent_likelihood * self.inherent_impact
-
-    @property
-    def residual_score(self) -> int:
-        return self.residual_likelihood * self.residual_impact
-
-    @property
-    def target_score(self) -> int:
-        return self.target_likelihood * self.target_impact
-
-    @property
-    def past_tolerance(self) -> bool:
-        return self.residual_score > self.tolerance
 
     def needs_escalation(self, latest: "EscalationDecision | None") -> bool:
         """An open operational risk whose residual score is past its tolerance, with no
@@ -439,7 +472,7 @@ class ActionQuerySet(models.QuerySet):
         return queries.stale(self, now or timezone.now())
 
 
-class Action(Publishable):
+class Action(DueDates, Publishable):
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.PROTECT, related_name="actions")
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
@@ -523,25 +556,6 @@ class Action(Publishable):
     def get_absolute_url(self):
         return reverse("action", args=[self.pk])
 
-    @property
-    def due_date(self) -> datetime.date:
-        return self.revised_due_date or self.original_due_date
-
-    @property
-    def slippage_days(self) -> int:
-        """Days the due date has moved from the original: the slippage, always shown."""
-        if self.revised_due_date is None:
-            return 0
-        return (self.revised_due_date - self.original_due_date).days
-
-    @property
-    def is_complete(self) -> bool:
-        return self.rag == RAG.BLUE or self.completed_on is not None
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return not self.is_complete and self.due_date < today
-
     def is_stale(self, now: datetime.datetime | None = None) -> bool:
         """No update for more than 35 days (an action never updated is stale too)."""
         if self.is_complete:
@@ -550,10 +564,6 @@ class Action(Publishable):
         if self.last_update_at is None:
             return True
         return now - self.last_update_at > datetime.timedelta(days=STALE_AFTER_DAYS)
-
-    @property
-    def is_slipped(self) -> bool:
-        return self.slippage_days > 0
 
 
 class Milestone(models.Model):

@@ -21,14 +21,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from biip.models import RAG, Person, PublicationStatus, Publishable, Schedule12AParagraph
-from plans.models import (
-    AssuranceStatus,
-    Cycle,
-    ImprovementPlan,
-    RiskBand,
-    Theme,
-    band_of,
-)
+from plans.models import AssuranceStatus, Cycle, DueDates, ImprovementPlan, RiskScores, Theme
 
 
 def last_day_covered(moment: datetime.datetime) -> datetime.date:
@@ -98,7 +91,7 @@ class FrozenPublication(models.Model):
         return self.publication_status == PublicationStatus.PUBLIC
 
 
-class ActionSnapshot(FrozenPublication):
+class ActionSnapshot(DueDates, FrozenPublication):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="actions")
     action = models.ForeignKey(
         "plans.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -147,29 +140,8 @@ class ActionSnapshot(FrozenPublication):
             return reverse("action", args=[self.action_id])
         return self.snapshot.get_absolute_url()
 
-    @property
-    def due_date(self) -> datetime.date:
-        return self.revised_due_date or self.original_due_date
 
-    @property
-    def slippage_days(self) -> int:
-        if self.revised_due_date is None:
-            return 0
-        return max(0, (self.revised_due_date - self.original_due_date).days)
-
-    @property
-    def is_complete(self) -> bool:
-        return self.rag == RAG.BLUE or self.completed_on is not None
-
-    def is_overdue(self, on: datetime.date) -> bool:
-        return not self.is_complete and self.due_date < on
-
-    @property
-    def is_slipped(self) -> bool:
-        return self.slippage_days > 0
-
-
-class RiskSnapshot(FrozenPublication):
+class RiskSnapshot(RiskScores, FrozenPublication):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="risks")
     risk = models.ForeignKey(
         "plans.Risk", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -205,26 +177,6 @@ class RiskSnapshot(FrozenPublication):
         if self.risk_id:
             return reverse("risk", args=[self.risk_id])
         return self.snapshot.get_absolute_url()
-
-    @property
-    def inherent_score(self) -> int:
-        return self.inherent_likelihood * self.inherent_impact
-
-    @property
-    def residual_score(self) -> int:
-        return self.residual_likelihood * self.residual_impact
-
-    @property
-    def target_score(self) -> int:
-        return self.target_likelihood * self.target_impact
-
-    @property
-    def residual_band(self) -> RiskBand:
-        return band_of(self.residual_score)
-
-    @property
-    def past_tolerance(self) -> bool:
-        return self.residual_score > self.tolerance
 
 
 class IndicatorSnapshot(models.Model):
