@@ -82,6 +82,10 @@ class InternalMinutesPdf(PdfChecks, RolesTestCase):
             filename="minutes-2019-01-29.pdf",
         )
         self.assertIn("OFFICIAL-SENSITIVE", text)
+        # the page furniture comes from documents/page.css, imported by minutes.css
+        pages = len(PdfReader(io.BytesIO(response.content)).pages)
+        self.assertIn(f"Page 1 of {pages}", text)
+        self.assertEqual(text.count("OFFICIAL-SENSITIVE"), pages)
         for secret in set(SECRETS) - {"Marrowbone papers", "Ulrika Undisclosed"}:
             self.assertIn(secret, text)
         self.assertIn("Exempt (paragraph 4) Quillfeather industrial relations:", text)
