@@ -207,13 +207,13 @@ def make_engagement(adviser: Person, **kwargs) -> AdviserEngagement:
 # Reports framework (issue 6, H2): a closed cycle's snapshot of the live data, and reports.
 
 
-def make_report_snapshot(period: datetime.date = datetime.date(2019, 1, 1), **kwargs):
-    """A closed cycle for `period` with a snapshot of the live data as it is now."""
+def make_report_snapshot(period: datetime.date = datetime.date(2019, 1, 1), *, user=None):
+    """A closed cycle for `period` with a snapshot of the data as it is now, taken by the
+    same service the demo uses for cycles closed in the past."""
     from django.utils import timezone
 
     from plans.models import Cycle
-    from reports.data import freeze
-    from reports.models import Snapshot
+    from reports.snapshots import snapshot_cycle
 
     now = timezone.now()
     cycle = Cycle.objects.create(
@@ -222,17 +222,7 @@ def make_report_snapshot(period: datetime.date = datetime.date(2019, 1, 1), **kw
         deadline=period + datetime.timedelta(days=20),
         closed_at=now,
     )
-    snapshot = Snapshot.objects.create(cycle=cycle, as_at=now, **kwargs)
-    data = freeze()
-    for rows in (data.actions, data.risks, data.indicators, data.meeting_actions):
-        for row in rows:
-            row.snapshot = snapshot
-        if rows:
-            type(rows[0]).objects.bulk_create(rows)
-    for row in data.recommendations:
-        row.snapshot = snapshot
-        row.save()
-    return snapshot
+    return snapshot_cycle(cycle=cycle, user=user, as_at=now)
 
 
 def make_report(user, **kwargs):
