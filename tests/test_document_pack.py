@@ -21,6 +21,7 @@ from reports.models import (
     RiskSnapshot,
     Snapshot,
 )
+from reports.publication import Withheld
 from reports.rendering import document_input, render_document_html, render_html_pdf
 from reports.services import create_report
 from tests.base import RolesTestCase
@@ -350,20 +351,20 @@ class PackContextTests(TestCase):
             "Exempt under paragraph 4 of Schedule 12A to the Local Government Act 1972 "
             "(consultations or negotiations on labour relations)"
         )
-        self.assertEqual(context["overdue"], [pack.WithheldRow("A-2", reason)])
-        self.assertEqual(context["slipped"], [pack.WithheldRow("A-2", reason)])
-        self.assertEqual(context["overdue_milestones"], [pack.WithheldRow("A-2", reason)])
+        self.assertEqual(context["overdue"], [Withheld("A-2", reason)])
+        self.assertEqual(context["slipped"], [Withheld("A-2", reason)])
+        self.assertEqual(context["overdue_milestones"], [Withheld("A-2", reason)])
         self.assertEqual(context["action_count"], 1)
         self.assertEqual(context["withheld_action_count"], 1)
         self.assertEqual(context["rag_totals"][0].count, 1)
         self.assertEqual([risk.reference for risk in context["top_risks"]], ["R-1"])
-        self.assertEqual(context["withheld_risks"], [pack.WithheldRow("R-2", reason)])
+        self.assertEqual(context["withheld_risks"], [Withheld("R-2", reason)])
         self.assertEqual(sum(cell.count for cell in context["heat_map"].cells), 1)
         self.assertEqual(
             context["meeting_log"].open,
-            [pack.WithheldRow("Panel meeting (29 October 2019), minute 12", "Confidential")],
+            [Withheld("Panel meeting (29 October 2019), minute 12", "Confidential")],
         )
-        self.assertEqual(context["not_updated"][-1].actions, [pack.WithheldRow("A-2", reason)])
+        self.assertEqual(context["not_updated"][-1].actions, [Withheld("A-2", reason)])
         text = str(context)
         for secret in ("Secret pay talks", "Secret step", "Secret equal pay", "Secret meeting"):
             self.assertNotIn(secret, text)
@@ -390,7 +391,7 @@ class PackContextTests(TestCase):
         public = pack.build_context(document(self.plan, dataset, previous=previous, public=True))
         moves = public["changes"].rag_moves
         self.assertEqual(moves[0].reference, "A-1")
-        self.assertEqual(moves[1], pack.WithheldRow("A-2", REASON))
+        self.assertEqual(moves[1], Withheld("A-2", REASON))
 
     def test_the_context_needs_no_queries_however_many_rows(self):
         actions = [

@@ -21,7 +21,6 @@ from itertools import groupby
 from biip.charts import LineChart, Series, line_chart
 from biip.dashboard import RagChart, rag_chart
 from biip.models import RAG, RAG_ORDER
-from meetings.outline import withheld_reason
 from plans.indicators import against_target, compare, month_label, spaced_labels
 from plans.models import Indicator, Risk
 from plans.risks import Movement, band_key, heat_map, score_of
@@ -34,7 +33,7 @@ from reports.models import (
     Report,
     RiskSnapshot,
 )
-from reports.publication import Withheld, split_public
+from reports.publication import public_rows, split_public, withheld_of
 
 TEMPLATE = "reports/documents/pack.html"
 
@@ -56,27 +55,6 @@ def default_sections(report: Report) -> list[SectionSpec]:
 def period_of(dataset: Dataset) -> datetime.date:
     """The month the pack reports on: the closed cycle's, or the data's month."""
     return dataset.period or dataset.on.replace(day=1)
-
-
-class WithheldRow(Withheld):
-    """A row of a public version's table that is withheld: only its reference and why."""
-
-    withheld = True
-
-
-def withheld_row(row, reference: str = "") -> WithheldRow:
-    return WithheldRow(reference or getattr(row, "reference", ""), withheld_reason(row))
-
-
-def public_rows(rows, *, public: bool, reference=None) -> list:
-    """The rows in order, each shown or (public version, not public) a Withheld row in
-    its place. `reference(row)` names a row without a reference field."""
-    return [
-        row
-        if not public or row.is_public
-        else withheld_row(row, reference(row) if reference else "")
-        for row in rows
-    ]
 
 
 # -- RAG by theme ------------------------------------------------------------------------
@@ -192,7 +170,7 @@ def not_updated_groups(rows: list, public: bool) -> list[NotUpdatedGroup]:
         NotUpdatedGroup(directorate, officer, sorted(group, key=lambda row: row.reference))
         for (directorate, officer), group in groupby(sorted(shown, key=key), key=key)
     ]
-    withheld = [withheld_row(row) for row in rows if public and not row.is_public]
+    withheld = [withheld_of(row) for row in rows if public and not row.is_public]
     if withheld:
         groups.append(NotUpdatedGroup("Withheld from this public version", "", withheld))
     return groups
@@ -414,7 +392,7 @@ def build_context(doc: DocumentInput) -> dict:
     )
     risks = open_risks(dataset.risks)
     mapped, _ = split_public(risks, public=public)
-    withheld_risks = [withheld_row(row) for row in risks if public and not row.is_public]
+    withheld_risks = [withheld_of(row) for row in risks if public and not row.is_public]
     moves = risk_movements(mapped, doc.previous)
     since = doc.previous.on if doc.previous else period
     waiting = not_updated(actions, period)
@@ -451,5 +429,5 @@ def build_context(doc: DocumentInput) -> dict:
 
 def hide_milestone(row: MilestoneRow, public: bool):
     if public and not row.action.is_public:
-        return withheld_row(row.action)
+        return withheld_of(row.action)
     return row

@@ -20,7 +20,7 @@ from biip.models import RAG
 from plans.models import AssuranceStatus, Recommendation, Risk, RiskBand, Source, Theme
 from plans.risks import RESIDUAL, HeatMap, Movement, heat_map, score_of
 from reports.documents import DocumentInput, SectionSpec, SectionView
-from reports.publication import Withheld, split_public
+from reports.publication import Withheld, public_rows, split_public
 
 TEMPLATE = "reports/documents/stocktake.html"
 
@@ -146,14 +146,12 @@ def action_row(row) -> ActionRow:
 
 def action_rows(rows, *, public: bool) -> list[ActionRow]:
     """Every row, in the given order: in full, or withheld in a public version."""
-    table = []
-    for row in rows:
-        shown, withheld = split_public([row], public=public)
-        if shown:
-            table.append(action_row(row))
-        else:
-            table.append(ActionRow(row.reference, withheld=True, reason=withheld[0].reason))
-    return table
+    return [
+        ActionRow(row.reference, withheld=True, reason=row.reason)
+        if isinstance(row, Withheld)
+        else action_row(row)
+        for row in public_rows(rows, public=public)
+    ]
 
 
 # -- themes --------------------------------------------------------------------------
