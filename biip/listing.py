@@ -3,7 +3,19 @@ sorting, pages and exports keep each other), paging a table with a caption sayin
 rows are shown, the export formats offered, and exports that a spreadsheet cannot take
 for formulas."""
 
+import csv
+import io
+
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Model
+from django.http import HttpResponse
+from django.utils.encoding import force_str
+from django_tables2 import Column, ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.utils import Accessor, signature
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 EXPORT_FORMATS = {"csv": "CSV", "xlsx": "spreadsheet (XLSX)"}
 
@@ -48,11 +60,119 @@ def neutralise(value):
 
 
 class SafeExport:
-    """A django-tables2 Table mixin: the CSV and XLSX exports' rows, every text cell that
-    could be read as a formula made safe (the header row is the app's own)."""
+    """A django-tables2 Table mixin for the CSV and XLSX exports: the rows as
+    `Table.as_values` gives them (same header, same values), worked out column by column
+    rather than cell by cell, and with every text cell that could be read as a formula
+    made safe (the header row is the app's own)."""
 
     def as_values(self, exclude_columns=None):
-        rows = super().as_values(exclude_columns=exclude_columns)
-        yield next(rows)
+        exclude_columns = exclude_columns or ()
+        columns = [
+            column
+            for column in self.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in exclude_columns)
+        ]
+        yield [force_str(column.header, strings_only=True) for column in columns]
+        cells = [ExportCell(column) for column in columns]
+        for row in self.rows:
+            yield [neutralise(force_str(cell.value(row), strings_only=True)) for cell in cells]
+
+
+class ExportCell:
+    """One column's export value for a row: what `BoundRow.get_cell_value` gives (the
+    choice's label for a choices field, the column's default value for an empty one, then
+    `value_<name>`, `render_<name>` or the column's own value), with what it needs decided
+    once for the column. django-tables2 inspects the value method's signature for every
+    cell, which made a 10,000-row export several times slower than writing the rows.
+    Link and many-to-many columns take django-tables2's own way."""
+
+    def __init__(self, bound_column):
+        self.bound_column = bound_column
+        self.name = bound_column.name
+        self.column = bound_column.column
+        self.accessor = Accessor(bound_column.accessor)
+        bits = self.accessor.bits
+        self.owner = Accessor(self.accessor.SEPARATOR.join(bits[:-1])) if len(bits) > 1 else None
+        self.display = None  # get_<field>_display, decided at the first model record
+        self.decided = False
+        self.slow = isinstance(self.column, BaseLinkColumn | ManyToManyColumn)
+        function = bound_column.value
+        # Column.value only calls Column.render, which gives the value back.
+        plain = getattr(function, "__func__", None) is Column.value and (
+            type(self.column).render is Column.render
+        )
+        self.function = None if plain else function
+        self.args, self.catch_all = signature(function) if function else ((), None)
+
+    def decide(self, record) -> None:
+        owner, remainder = self.accessor.penultimate(record)
+        self.decided = owner is not None  # else: decide at a record where it is set
+        if isinstance(owner, Model):
+            try:
+                field = self.accessor.get_field(record)
+            except Exception:
+                return
+            if getattr(field, "choices", ()) and hasattr(owner, f"get_{remainder}_display"):
+                self.display = f"get_{remainder}_display"
+
+    def value(self, row):
+        if self.slow:
+            return row.get_cell_value(self.name)
+        record = row.record
+        if not self.decided:
+            self.decide(record)
+        try:
+            if self.display:
+                owner = self.owner.resolve(record) if self.owner else record
+                value = getattr(owner, self.display)()
+            else:
+                value = self.accessor.resolve(record)
+        except Exception:
+            value = None
+        if value in self.column.empty_values:
+            return None
+        if self.function is None:
+            return value
+        arguments = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
+        if not self.catch_all:
+            if any(arg not in arguments for arg in self.args):
+                return None
+            arguments = {arg: arguments[arg] for arg in self.args}
+        return self.function(**arguments)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_response(table, export_format: str, *, filename: str, title: str) -> HttpResponse:
+    """The table's rows (`as_values`) as a CSV or XLSX download named `filename`.`format`.
+    The spreadsheet is written row by row (openpyxl's write-only mode): one sheet named
+    `title`, the header in bold and frozen."""
+    rows = table.as_values()
+    if export_format == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        csv.writer(response).writerows(rows)
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        header = []
+        for text in next(rows):
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
         for row in rows:
-            yield [neutralise(value) for value in row]
+            sheet.append(row)
+        content = io.BytesIO()
+        workbook.save(content)
+        response = HttpResponse(content.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
+    return response

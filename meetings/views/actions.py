@@ -17,9 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_tables2.export import TableExport
 
-from biip.listing import EXPORT_FORMATS, paginate, query_string
+from biip.listing import EXPORT_FORMATS, export_response, paginate, query_string
 from meetings.access import (
     can_manage_meetings,
     can_update_meeting_action,
@@ -37,11 +36,6 @@ from plans.forms.updates import add_service_errors
 LOG_ORDER = ("-meeting__date", "-meeting__start_time", "minute__number", "pk")
 
 
-def export_response(table, export_format: str):
-    exporter = TableExport(export_format, table, dataset_kwargs={"title": "Action log"})
-    return exporter.response(filename=f"action-log-{table.today:%Y-%m-%d}.{export_format}")
-
-
 @require_safe
 @login_required
 def action_log(request):
@@ -52,7 +46,9 @@ def action_log(request):
     table.order_by = request.GET.get("sort")
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        return export_response(table, export_format)
+        return export_response(
+            table, export_format, filename=f"action-log-{table.today:%Y-%m-%d}", title="Action log"
+        )
     paginate(table, request, per_page=PER_PAGE, noun="Actions arising")
     form = filterset.form
     base = reverse("action-log")

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
-from django_tables2.export import TableExport
 
-from biip.listing import EXPORT_FORMATS, paginate, query_string
+from biip.listing import EXPORT_FORMATS, export_response, paginate, query_string
 from biip.models import RAG
 from meetings.models import MeetingAction
 from plans.access import can_assure, can_manage_plans, can_update_action, get_action_for_view
@@ -31,10 +30,8 @@ HISTORY_M2M = {
 NOT_SET = "Not set"
 
 
-def export_response(table, export_format: str, day: datetime.date | None):
-    stem = f"actions-as-at-{day:%Y-%m-%d}" if day else f"actions-{timezone.localdate():%Y-%m-%d}"
-    exporter = TableExport(export_format, table, dataset_kwargs={"title": "Actions"})
-    return exporter.response(filename=f"{stem}.{export_format}")
+def export_filename(day: datetime.date | None) -> str:
+    return f"actions-as-at-{day:%Y-%m-%d}" if day else f"actions-{timezone.localdate():%Y-%m-%d}"
 
 
 @require_safe
@@ -46,7 +43,9 @@ def action_list(request):
     table.order_by = request.GET.get("sort")
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        return export_response(table, export_format, filterset.day)
+        return export_response(
+            table, export_format, filename=export_filename(filterset.day), title="Actions"
+        )
     paginate(table, request, per_page=PER_PAGE, noun="Actions")
     form = filterset.form
     base = reverse("actions")

@@ -9,10 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django_tables2.export import TableExport
 
 from biip.charts import Series, line_chart
-from biip.listing import EXPORT_FORMATS, paginate, query_string
+from biip.listing import EXPORT_FORMATS, export_response, paginate, query_string
 from plans.access import can_manage_plans, can_update_risk, get_risk_for_view
 from plans.models import Risk
 from plans.risk_filters import RiskFilter
@@ -38,11 +37,6 @@ from plans.risks import (
 REGISTER_ORDER = ("-residual_product", "-residual_impact", "reference", "id")
 
 
-def export_response(table, export_format: str):
-    exporter = TableExport(export_format, table, dataset_kwargs={"title": "Risks"})
-    return exporter.response(filename=f"risks-{table.today:%Y-%m-%d}.{export_format}")
-
-
 @require_safe
 @login_required
 def risk_list(request):
@@ -52,7 +46,9 @@ def risk_list(request):
     table.order_by = request.GET.get("sort")
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        return export_response(table, export_format)
+        return export_response(
+            table, export_format, filename=f"risks-{table.today:%Y-%m-%d}", title="Risks"
+        )
     paginate(table, request, per_page=PER_PAGE, noun="Risks")
     form = filterset.form
     base = reverse("risks")
