@@ -5,6 +5,7 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import timezone
 from pypdf import PdfReader
@@ -220,6 +221,42 @@ class PackContextTests(TestCase):
         self.assertEqual(
             [(row.title, row.days) for row in context["upcoming_milestones"]], [("Adopt", 20)]
         )
+
+    def test_long_lists_show_their_first_rows_and_say_how_many_more(self):
+        count = pack.LIST_LIMIT + 5
+        actions = [
+            action_row(
+                self.plan,
+                reference=f"A-{number:03}",
+                original_due_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=number),
+                last_update_period=None,
+            )
+            for number in range(count)
+        ]
+        context = pack.build_context(document(self.plan, self.dataset(actions=actions)))
+        overdue = context["overdue"]
+        self.assertEqual(len(overdue), pack.LIST_LIMIT)
+        self.assertEqual((overdue.total, overdue.more), (count, 5))
+        self.assertEqual(overdue[0].reference, "A-000")  # longest overdue first
+        self.assertEqual(sum(len(group.actions) for group in context["not_updated"]), 40)
+        self.assertEqual(context["not_updated_count"], count)
+        self.assertEqual(context["not_updated_more"], 5)
+        html = render_to_string(
+            "reports/documents/includes/pack_action_table.html",
+            {"rows": overdue, "caption": "Overdue", "on": ON},
+        )
+        self.assertEqual(html.count('<th scope="row">'), pack.LIST_LIMIT)
+        self.assertIn(f"The first 40 of {count} are listed here; the other 5 are in", html)
+
+    def test_a_short_list_is_whole_and_says_nothing_more(self):
+        actions = [action_row(self.plan, original_due_date=datetime.date(2019, 1, 1))]
+        overdue = pack.build_context(document(self.plan, self.dataset(actions=actions)))["overdue"]
+        self.assertEqual((len(overdue), overdue.total, overdue.more), (1, 1, 0))
+        html = render_to_string(
+            "reports/documents/includes/pack_action_table.html",
+            {"rows": overdue, "caption": "Overdue", "on": ON},
+        )
+        self.assertNotIn("are listed here", html)
 
     def test_the_meeting_action_log(self):
         rows = [

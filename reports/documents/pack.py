@@ -40,6 +40,22 @@ TEMPLATE = "reports/documents/pack.html"
 TOP_RISKS = 10  # the risks the "top risks" table shows, highest residual score first
 TREND_POINTS = 12  # the months each indicator chart shows
 UPCOMING_DAYS = 31  # milestones due within this many days of the data's day are listed
+LIST_LIMIT = 40  # the rows each list shows: a pack is read in a meeting, not searched
+
+
+class Listed(list):
+    """The first `limit` rows of a list (in its order: longest overdue, most slipped...),
+    knowing how many there were in all, so the pack can say how many more the tracker
+    holds. At a large council's scale a full list would run to hundreds of pages."""
+
+    def __init__(self, rows, limit: int = LIST_LIMIT):
+        rows = list(rows)
+        super().__init__(rows[:limit])
+        self.total = len(rows)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
 
 
 def default_sections(report: Report) -> list[SectionSpec]:
@@ -173,7 +189,18 @@ def not_updated_groups(rows: list, public: bool) -> list[NotUpdatedGroup]:
     withheld = [withheld_of(row) for row in rows if public and not row.is_public]
     if withheld:
         groups.append(NotUpdatedGroup("Withheld from this public version", "", withheld))
-    return groups
+    return first_rows(groups, LIST_LIMIT)
+
+
+def first_rows(groups: list[NotUpdatedGroup], limit: int) -> list[NotUpdatedGroup]:
+    """The groups holding the first `limit` rows (the last one cut short if need be)."""
+    shown, left = [], limit
+    for group in groups:
+        if left <= 0:
+            break
+        shown.append(NotUpdatedGroup(group.directorate, group.lead_officer, group.actions[:left]))
+        left -= len(shown[-1].actions)
+    return shown
 
 
 @dataclass
@@ -214,9 +241,9 @@ def meeting_action_log(
         row for row in rows if row.is_done and row.completed_on and since < row.completed_on <= on
     ]
     return MeetingActionLog(
-        open=public_rows(open_rows, public=public, reference=minute_reference),
+        open=Listed(public_rows(open_rows, public=public, reference=minute_reference)),
         overdue_count=sum(1 for row in open_rows if row.is_overdue(on)),
-        done=public_rows(done, public=public, reference=minute_reference),
+        done=Listed(public_rows(done, public=public, reference=minute_reference)),
         done_since=since,
     )
 
@@ -356,10 +383,10 @@ def plan_only(dataset: Dataset, plan) -> Dataset:
 
 def public_changes(changes, *, public: bool):
     """In the public version, each change whose earlier or later row is not public
-    becomes a Withheld row (a change answers `is_public` and the reason as a row does)."""
-    if public:
-        for name in CHANGE_LISTS:
-            setattr(changes, name, public_rows(getattr(changes, name), public=True))
+    becomes a Withheld row (a change answers `is_public` and the reason as a row does).
+    Each list is then `Listed`: its first LIST_LIMIT changes and how many in all."""
+    for name in CHANGE_LISTS:
+        setattr(changes, name, Listed(public_rows(getattr(changes, name), public=public)))
     return changes
 
 
@@ -396,6 +423,8 @@ def build_context(doc: DocumentInput) -> dict:
     moves = risk_movements(mapped, doc.previous)
     since = doc.previous.on if doc.previous else period
     waiting = not_updated(actions, period)
+    waiting_groups = not_updated_groups(waiting, public)
+    waiting_shown = sum(len(group.actions) for group in waiting_groups)
     return {
         "contents": CONTENTS,
         "plan": plan,
@@ -409,10 +438,10 @@ def build_context(doc: DocumentInput) -> dict:
         "withheld_action_count": len(withheld_actions),
         "previous_period": period_of(doc.previous) if doc.previous else None,
         "changes": changes_since(doc),
-        "overdue": public_rows(overdue_actions(actions, on), public=public),
-        "slipped": public_rows(slipped_actions(actions), public=public),
-        "overdue_milestones": [hide_milestone(row, public) for row in overdue_milestones],
-        "upcoming_milestones": [hide_milestone(row, public) for row in upcoming_milestones],
+        "overdue": Listed(public_rows(overdue_actions(actions, on), public=public)),
+        "slipped": Listed(public_rows(slipped_actions(actions), public=public)),
+        "overdue_milestones": Listed(hide_milestone(row, public) for row in overdue_milestones),
+        "upcoming_milestones": Listed(hide_milestone(row, public) for row in upcoming_milestones),
         "meeting_log": meeting_action_log(dataset.meeting_actions, on, since, public),
         "heat_map": heat_map(moves, chart_id="pack-heat-map", cell_width=88, cell_height=60),
         "band_key": band_key(),
@@ -423,7 +452,9 @@ def build_context(doc: DocumentInput) -> dict:
         "indicators": indicator_trends(dataset.indicators),
         "not_updated_count": len(waiting),
         "not_updated_by_directorate": directorate_counts(split_public(waiting, public=public)[0]),
-        "not_updated": not_updated_groups(waiting, public),
+        "not_updated": waiting_groups,
+        "not_updated_shown": waiting_shown,
+        "not_updated_more": len(waiting) - waiting_shown,
     }
 
 
