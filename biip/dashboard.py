@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
@@ -677,18 +678,23 @@ def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def trend_points(history: list, plan_id: int, moment: Moment) -> list:
-    """(as-at date, {rag: count}) at each of the 12 month ends ending with the earlier of
-    the moment's month and the month of the plan's latest history row, counted from the
-    history rows (id, date, type, plan id, RAG) in date order: no further queries."""
-    latest = max((when for _, when, _, plan, _ in history if plan == plan_id), default=None)
-    last = min(moment.today, timezone.localdate(latest)) if latest else moment.today
+def month_points(latest: datetime.datetime, moment: Moment) -> list:
+    """(as-at date, the instant it stands for) at each of the 12 month ends ending with
+    the earlier of the moment's month and the month of `latest` (the plan's latest history
+    row); the last one no later than the moment."""
+    last = min(moment.today, timezone.localdate(latest))
     points = []
     for offset in range(TREND_MONTHS - 1, -1, -1):
         day = min(month_end(add_months(last, -offset)), moment.today)
         points.append((day, min(end_of_day(day), moment.now)))
+    return points
+
+
+def replay(history: list, plan_id: int, moments: list) -> list:
+    """{rag: count} of the plan's actions at each of `moments` (in order), from history
+    rows (id, date, type, plan id, RAG) in date order: no further queries."""
     state, index, result = {}, 0, []
-    for day, until in points:
+    for until in moments:
         while index < len(history) and history[index][1] < until:
             action_id, _, kind, plan, rag = history[index]
             state[action_id] = (kind, plan, rag)
@@ -697,22 +703,66 @@ def trend_points(history: list, plan_id: int, moment: Moment) -> list:
         for kind, plan, rag in state.values():
             if kind != "-" and plan == plan_id:
                 counts[rag] += 1
-        result.append((day, counts))
+        result.append(counts)
     return result
 
 
-def rag_trend(plan, moment: Moment) -> Trend | None:
-    """The plan's actions by RAG at each month end over 12 months: one query fetching the
+def trend_points(history: list, plan_id: int, moment: Moment) -> list:
+    """(as-at date, {rag: count}) at each of the 12 month ends (`month_points`), counted
+    from the history rows (id, date, type, plan id, RAG) in date order."""
+    latest = max((when for _, when, _, plan, _ in history if plan == plan_id), default=None)
+    points = month_points(latest, moment) if latest else month_points(moment.now, moment)
+    counts = replay(history, plan_id, [until for _, until in points])
+    return [(day, found) for (day, _), found in zip(points, counts, strict=True)]
+
+
+def history_counts(plan_id: int, moments: list) -> list:
+    """The plan's actions by RAG at each of `moments` (in order): one query fetching the
     history of every action that was ever in the plan, then counted in Python."""
-    ever = Action.history.filter(plan_id=plan.id).values("id")
+    ever = Action.history.filter(plan_id=plan_id).values("id")
     history = list(
-        Action.history.filter(id__in=ever, history_date__lt=moment.now)
+        Action.history.filter(id__in=ever, history_date__lt=moments[-1])
         .order_by("history_date", "history_id")
         .values_list("id", "history_date", "history_type", "plan_id", "rag")
     )
-    if not history:
+    return replay(history, plan_id, moments)
+
+
+def trend_counts(plan, points: list, now: dict | None = None) -> list:
+    """{rag: count} at each point. A month end that has passed cannot change (the app
+    writes history as things happen), so its counts are worked out once from the history
+    and kept in the cache (the seed commands, which write past history, clear it). The
+    last point, when it is the moment itself rather than a month end, has the counts
+    `now` that the caller already holds, or failing that is counted from the history."""
+    past = timezone.now()
+    keys = {
+        until: f"biip:rag-trend:{plan.id}:{until.isoformat()}"
+        for day, until in points
+        if until == end_of_day(day) and until <= past
+    }
+    counts = {until: cache.get(key) for until, key in keys.items()}
+    counts = {until: found for until, found in counts.items() if found is not None}
+    last = points[-1][1]
+    if now is not None and last not in keys:
+        counts[last] = now
+    missing = [until for _, until in points if until not in counts]
+    if missing:
+        found = dict(zip(missing, history_counts(plan.id, missing), strict=True))
+        cache.set_many({keys[until]: dict(found[until]) for until in missing if until in keys})
+        counts.update(found)
+    return [defaultdict(int, counts[until]) for _, until in points]
+
+
+def rag_trend(plan, moment: Moment, now: dict | None = None) -> Trend | None:
+    """The plan's actions by RAG at each month end over 12 months (`trend_counts`);
+    `now`: the plan's {rag: count} at the moment, where the caller has counted them."""
+    latest = Action.history.filter(plan_id=plan.id, history_date__lt=moment.now).aggregate(
+        latest=Max("history_date")
+    )["latest"]
+    if latest is None:
         return None
-    points = trend_points(history, plan.id, moment)
+    days = month_points(latest, moment)
+    points = list(zip([day for day, _ in days], trend_counts(plan, days, now), strict=True))
     items = [
         (f"{day:%Y-%m}", f"{day:%B %Y}", _url(Links(as_at=day), plan=plan.id)) for day, _ in points
     ]
@@ -823,5 +873,5 @@ def dashboard(user, moment: Moment) -> dict:
         "cycle": cycle,
         "headlines": headlines(statuses, challenges, plan, cycle, links),
         "yours": mine,
-        "trend": rag_trend(plan, moment),
+        "trend": rag_trend(plan, moment, {cell.rag: cell.count for cell in claimed.cells}),
     }
