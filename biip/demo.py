@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from biip.history import History
 
 
 class RAG(models.TextChoices):
@@ -146,7 +147,7 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=20, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -175,7 +176,7 @@ class Person(models.Model):
         related_name="person",
     )
     email = models.EmailField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -199,7 +200,7 @@ class Directorate(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="directorates"
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]

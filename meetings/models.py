@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from biip.history import History
 from biip.models import Person, Publishable
 from plans.models import Action
 
@@ -71,7 +71,7 @@ class Meeting(models.Model):
     )
     minutes_agreed_on = models.DateField(null=True, blank=True)
     minutes_published_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     objects = MeetingQuerySet.as_manager()
 
@@ -158,7 +158,7 @@ class Attendance(models.Model):
     )
     presence = models.CharField(max_length=9, choices=Presence.choices, default=Presence.PRESENT)
     order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["meeting", "group", "order"]
@@ -182,7 +182,7 @@ class AgendaItem(Publishable):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
     papers = models.TextField(blank=True, help_text="The papers circulated for the item")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -207,7 +207,7 @@ class Minute(Publishable):
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -255,7 +255,7 @@ class MeetingAction(Publishable):
         related_name="arising_from",
         help_text="The improvement-plan action this was promoted into",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["meeting", "pk"]
@@ -296,7 +296,7 @@ class FormalAdvice(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="formal_advice")
     none_given = models.BooleanField(default=False)
     advice = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name_plural = "formal advice"

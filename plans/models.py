@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from biip.history import History
 from biip.models import RAG, Directorate, Organisation, Person, Publishable
 
 STALE_AFTER_DAYS = 35
@@ -144,7 +144,7 @@ class Source(models.Model):
     )
     published_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["published_on", "name"]
@@ -168,7 +168,7 @@ class Theme(models.Model):
     code = models.CharField(max_length=10, help_text='e.g. "a" or "LGA-3"')
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["framework", "order", "code"]
@@ -225,7 +225,7 @@ class Recommendation(models.Model):
     verification_evidence = models.TextField(
         blank=True, help_text="What the auditor or panel saw in verifying it"
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["reference"]
@@ -268,7 +268,7 @@ class ImprovementPlan(models.Model):
         default=False, help_text="The plan the home page and dashboards show first"
     )
     summary = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     objects = ImprovementPlanQuerySet.as_manager()
 
@@ -349,7 +349,7 @@ class Risk(RiskScores, Publishable):
     escalated_on = models.DateField(null=True, blank=True)
     escalation_reason = models.TextField(blank=True)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["reference"]
@@ -419,7 +419,7 @@ class EscalationDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalation_decisions"
     )
     decided_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["risk", "-decided_at", "-pk"]
@@ -525,7 +525,7 @@ class Action(DueDates, Publishable):
     )
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
     risks = models.ManyToManyField(Risk, blank=True, related_name="actions")
-    history = HistoricalRecords(m2m_fields=[recommendations, risks])
+    history = History(m2m_fields=[recommendations, risks])
 
     objects = ActionQuerySet.as_manager()
 
@@ -571,7 +571,7 @@ class Milestone(models.Model):
     title = models.CharField(max_length=300)
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["action", "due_date"]
@@ -606,7 +606,7 @@ class ProgressUpdate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["action", "-period"]
@@ -661,7 +661,7 @@ class Assurance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assurances"
     )
     decided_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["update", "-decided_at"]
@@ -700,7 +700,7 @@ class Challenge(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-raised_at"]
@@ -758,7 +758,7 @@ class SmartAssessment(models.Model):
     timed_comment = models.TextField(blank=True)
     conclusion = models.CharField(max_length=20, choices=Conclusion.choices)
     summary = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["plan", "-assessed_on"]
@@ -801,7 +801,7 @@ class Indicator(models.Model):
         related_name="indicators_owned",
         help_text="Who reports the indicator's monthly values",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["code"]
@@ -836,7 +836,7 @@ class IndicatorValue(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     note = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["indicator", "period"]
@@ -877,7 +877,7 @@ class AdviserEngagement(models.Model):
     risks = models.ManyToManyField(Risk, blank=True, related_name="engagements")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[risks])
+    history = History(m2m_fields=[risks])
 
     class Meta:
         ordering = ["focus_area"]
@@ -931,7 +931,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_files"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["update", "uploaded_at"]
@@ -980,7 +980,7 @@ class Cycle(models.Model):
         blank=True,
         related_name="cycles_closed",
     )
-    history = HistoricalRecords()
+    history = History()
 
     objects = CycleQuerySet.as_manager()
 
@@ -1060,7 +1060,7 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -1097,7 +1097,7 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=7, choices=Kind.choices)
     action_count = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-sent_at"]

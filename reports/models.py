@@ -18,8 +18,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from biip.history import History
 from biip.models import RAG, Person, PublicationStatus, Publishable, Schedule12AParagraph
 from plans.models import AssuranceStatus, Cycle, DueDates, ImprovementPlan, RiskScores, Theme
 
@@ -41,7 +41,7 @@ class Snapshot(models.Model):
         blank=True,
         related_name="snapshots_taken",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-cycle__period"]
@@ -339,7 +339,7 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_created"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-created_at"]
@@ -378,7 +378,7 @@ class ReportSection(Publishable):
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(blank=True, help_text="Markdown")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["report", "order", "id"]
@@ -431,7 +431,7 @@ class ReportVersion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["report", "-number", "public"]
