@@ -138,6 +138,7 @@ class ActionFilter(django_filters.FilterSet):
         choices=RAG.choices,
         widget=Checkboxes,
         error_messages=choose("RAG ratings"),
+        distinct=False,  # a column of the action itself: no join can repeat a row
     )
     overdue = FlagFilter(label="Overdue", method="filter_overdue")
     slipped = FlagFilter(label="Slipped (due date moved later)", method="filter_slipped")

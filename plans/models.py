@@ -531,6 +531,8 @@ class Action(DueDates, Publishable):
 
     class Meta:
         ordering = ["plan", "reference"]
+        # The dashboard counts a plan's actions by RAG; the action list filters by both.
+        indexes = [models.Index(fields=["plan", "rag"], name="action_plan_rag_idx")]
         constraints = [
             *Publishable.Meta.constraints,
             models.UniqueConstraint(

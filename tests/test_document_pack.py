@@ -238,7 +238,9 @@ class PackContextTests(TestCase):
         self.assertEqual(len(overdue), pack.LIST_LIMIT)
         self.assertEqual((overdue.total, overdue.more), (count, 5))
         self.assertEqual(overdue[0].reference, "A-000")  # longest overdue first
-        self.assertEqual(sum(len(group.actions) for group in context["not_updated"]), 40)
+        self.assertEqual(
+            sum(len(group.actions) for group in context["not_updated"]), pack.LIST_LIMIT
+        )
         self.assertEqual(context["not_updated_count"], count)
         self.assertEqual(context["not_updated_more"], 5)
         html = render_to_string(
@@ -246,7 +248,20 @@ class PackContextTests(TestCase):
             {"rows": overdue, "caption": "Overdue", "on": ON},
         )
         self.assertEqual(html.count('<th scope="row">'), pack.LIST_LIMIT)
-        self.assertIn(f"The first 40 of {count} are listed here; the other 5 are in", html)
+        self.assertIn(f"The first 25 of {count} are listed here; the other 5 are in", html)
+
+    def test_the_first_indicators_are_charted_and_the_table_lists_them_all(self):
+        count = pack.CHART_LIMIT + 1
+        rows = [
+            row
+            for number in range(count)
+            for row in indicator_rows(["1.0", "2.0"], code=f"KPI-{number:02}", name=f"KPI {number}")
+        ]
+        context = pack.build_context(document(self.plan, self.dataset(indicators=rows)))
+        self.assertEqual(len(context["indicators"]), count)
+        charted = context["charted"]
+        self.assertEqual([trend.code for trend in charted][-1], f"KPI-{count - 2:02}")
+        self.assertEqual((len(charted), charted.total, charted.more), (count - 1, count, 1))
 
     def test_a_short_list_is_whole_and_says_nothing_more(self):
         actions = [action_row(self.plan, original_due_date=datetime.date(2019, 1, 1))]

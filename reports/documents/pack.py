@@ -39,8 +39,9 @@ TEMPLATE = "reports/documents/pack.html"
 
 TOP_RISKS = 10  # the risks the "top risks" table shows, highest residual score first
 TREND_POINTS = 12  # the months each indicator chart shows
+CHART_LIMIT = 12  # the indicators charted (a page each); the table lists them all
 UPCOMING_DAYS = 31  # milestones due within this many days of the data's day are listed
-LIST_LIMIT = 40  # the rows each list shows: a pack is read in a meeting, not searched
+LIST_LIMIT = 25  # the rows each list shows: a pack is read in a meeting, not searched
 
 
 class Listed(list):
@@ -423,6 +424,7 @@ def build_context(doc: DocumentInput) -> dict:
     moves = risk_movements(mapped, doc.previous)
     since = doc.previous.on if doc.previous else period
     waiting = not_updated(actions, period)
+    trends = indicator_trends(dataset.indicators)
     waiting_groups = not_updated_groups(waiting, public)
     waiting_shown = sum(len(group.actions) for group in waiting_groups)
     return {
@@ -449,7 +451,8 @@ def build_context(doc: DocumentInput) -> dict:
         "withheld_risk_count": len(withheld_risks),
         "top_risks": top_risks(moves),
         "withheld_risks": withheld_risks,
-        "indicators": indicator_trends(dataset.indicators),
+        "indicators": trends,
+        "charted": Listed([trend for trend in trends if trend.chart], limit=CHART_LIMIT),
         "not_updated_count": len(waiting),
         "not_updated_by_directorate": directorate_counts(split_public(waiting, public=public)[0]),
         "not_updated": waiting_groups,
