@@ -255,7 +255,9 @@ class PackContextTests(TestCase):
         rows = [
             row
             for number in range(count)
-            for row in indicator_rows(["1.0", "2.0"], code=f"KPI-{number:02}", name=f"KPI {number}")
+            for row in indicator_rows(
+                [Decimal("1.0"), Decimal("2.0")], code=f"KPI-{number:02}", name=f"KPI {number}"
+            )
         ]
         context = pack.build_context(document(self.plan, self.dataset(indicators=rows)))
         self.assertEqual(len(context["indicators"]), count)
