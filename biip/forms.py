@@ -8,8 +8,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 
@@ -37,6 +39,32 @@ class SignInForm(AuthenticationForm):
             field = "password" if error.code == "invalid_login" else "username"
             self.add_error(field, error)
             return self.cleaned_data
+
+
+class OptionsBoundField(BoundField):
+    """A bound field whose `options` are its select's <option> elements, written in one
+    pass. Iterating a bound field in a template renders a widget for each option, which
+    for a filter of a thousand lead officers took a third of a second."""
+
+    @property
+    def options(self) -> str:
+        chosen = self.value()
+        chosen = "" if chosen is None else str(chosen)
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (format_html('<option value="{}"{}>{}</option>', value, selected, label),)
+                for value, label in self.field.choices
+                for selected in [" selected" if str(value) == chosen else ""]
+            ),
+        )
+
+
+class OptionsForm(forms.Form):
+    """A form whose selects the template writes with `{{ field.options }}`."""
+
+    bound_field_class = OptionsBoundField
 
 
 class UKDateField(forms.DateField):

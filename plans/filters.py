@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from biip.forms import OptionsForm
 from biip.models import RAG, Directorate, Person, PublicationStatus
 from plans import queries
 from plans.history import as_at, end_of_day
@@ -46,7 +47,7 @@ def choose(what: str) -> dict[str, str]:
     return {"invalid_choice": message, "invalid_pk_value": message}
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(OptionsForm):
     def clean_as_at(self):
         day = self.cleaned_data.get("as_at")
         if day is not None and day > timezone.localdate():

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from biip.forms import OptionsForm
 from biip.models import Person, PublicationStatus
 from plans.models import Risk, RiskBand, band_range
 from plans.risks import SCALE
@@ -113,6 +114,7 @@ class RiskFilter(django_filters.FilterSet):
     class Meta:
         model = Risk
         fields: list[str] = []
+        form = OptionsForm
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(with_scores(queryset.select_related(*ROW_RELATIONS)))
