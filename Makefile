@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test setup lint format lock clean
+.PHONY: run test bench setup lint format lock clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -17,6 +17,11 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The benchmark suite (bench/): generates N = 2,000 and 20,000 actions on SQLite and
+# PostgreSQL, measures, and writes docs/benchmarks.md. Options: `.venv/bin/python -m bench -h`.
+bench: setup .make/bench-deps
+	$(PY) -m bench
 
 setup: .make/system-deps $(VENV)/.installed static/build/app.css
 
@@ -40,6 +45,11 @@ clean:
 
 .make/system-deps: scripts/system-deps
 	scripts/system-deps
+	@mkdir -p .make && touch $@
+
+# What the load test needs beyond the virtualenv (wrk).
+.make/bench-deps: scripts/bench-deps
+	scripts/bench-deps
 	@mkdir -p .make && touch $@
 
 $(VENV)/.installed: requirements.lock
