@@ -11,7 +11,8 @@ from django.db import models
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 
@@ -50,14 +51,12 @@ class OptionsBoundField(BoundField):
     def options(self) -> str:
         chosen = self.value()
         chosen = "" if chosen is None else str(chosen)
-        return format_html_join(
-            "",
-            "{}",
-            (
-                (format_html('<option value="{}"{}>{}</option>', value, selected, label),)
+        return mark_safe(
+            "".join(
+                f'<option value="{escape(value)}"'
+                f"{' selected' if str(value) == chosen else ''}>{escape(label)}</option>"
                 for value, label in self.field.choices
-                for selected in [" selected" if str(value) == chosen else ""]
-            ),
+            )
         )
 
 

@@ -105,7 +105,9 @@ class ActionFilter(django_filters.FilterSet):
     )
     lead_officer = PersonFilter(
         label="Lead officer",
-        queryset=Person.objects.filter(actions_led__isnull=False).distinct().order_by("name"),
+        queryset=Person.objects.filter(
+            Exists(Action.objects.filter(lead_officer=OuterRef("pk")))
+        ).order_by("name"),
         empty_label="Any lead officer",
         error_messages=choose("a lead officer"),
     )
