@@ -210,6 +210,8 @@ def prepare(database, size: int, reuse: bool) -> dict:
         record = database.marker()
         if record and record.get("actions") == size:
             say(f"  reusing the data generated on {record['finished_at']}")
+            manage(database.url, "migrate", "--noinput", "-v", "0")  # the code's migrations
+            database.analyse()
             return {**record, "reused": True}
     database.recreate()
     migrate_s, _ = manage(database.url, "migrate", "--noinput", "-v", "0")

@@ -706,6 +706,8 @@ class Challenge(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+        # The dashboard counts the open challenges on a plan's actions.
+        indexes = [models.Index(fields=["status", "action"], name="challenge_status_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="open") | ~Q(response=""),
