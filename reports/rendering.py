@@ -107,7 +107,7 @@ def document_input(
     content_at: datetime.datetime | None = None,
 ) -> DocumentInput:
     """What a document is built from (see the module's docstring)."""
-    dataset = dataset_for(snapshot)
+    dataset = dataset_for(snapshot, report.plan_id)
     return DocumentInput(
         report=report_as_at(report, content_at),
         dataset=dataset,
@@ -116,7 +116,7 @@ def document_input(
         ],
         public=public,
         draft=draft,
-        previous=previous_dataset(dataset),
+        previous=previous_dataset(dataset, report.plan_id),
     )
 
 
