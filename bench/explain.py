@@ -14,7 +14,7 @@ import argparse
 import re
 import sys
 
-from bench.pages import BenchError, check, emit, setup, signed_in_client
+from bench.pages import check, run_and_emit, setup, signed_in_client
 
 LARGE_TABLES = ("plans_action", "plans_progressupdate")
 LARGE_PATTERNS = (re.compile(r"historical"), re.compile(r"^reports_snapshot"))
@@ -118,15 +118,14 @@ def main(argv=None) -> int:
     if connection.vendor != "postgresql":
         sys.stderr.write("bench: EXPLAIN is measured on PostgreSQL only\n")
         return 2
-    try:
-        rows = table_rows()
-        pages = [page_plans(key, user, url, rows) for key, user, url in args.page]
-        large = {table: count for table, count in rows.items() if is_large(table, rows)}
-        emit({"pages": pages, "large_tables": large})
-    except BenchError as error:
-        sys.stderr.write(f"bench: {error}\n")
-        return 2
-    return 0
+    return run_and_emit(lambda: explain_pages(args.page))
+
+
+def explain_pages(pages: list) -> dict:
+    rows = table_rows()
+    plans = [page_plans(key, user, url, rows) for key, user, url in pages]
+    large = {table: count for table, count in rows.items() if is_large(table, rows)}
+    return {"pages": plans, "large_tables": large}
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 
-from bench.pages import BenchError, check, emit, setup, signed_in_client
+from bench.pages import check, run_and_emit, setup, signed_in_client
 
 FIELDS = (
     "reference",
@@ -182,12 +182,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     setup()
-    try:
-        emit(measure(args.plan, args.repeat))
-    except BenchError as error:
-        sys.stderr.write(f"bench: {error}\n")
-        return 2
-    return 0
+    return run_and_emit(lambda: measure(args.plan, args.repeat))
 
 
 if __name__ == "__main__":

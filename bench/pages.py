@@ -43,6 +43,17 @@ def emit(result) -> None:
     sys.stdout.flush()
 
 
+def run_and_emit(work) -> int:
+    """A measuring process's end: `work()`'s result printed for the runner (exit 0), or
+    the reason it could not measure on standard error (exit 2)."""
+    try:
+        emit(work())
+    except BenchError as error:
+        sys.stderr.write(f"bench: {error}\n")
+        return 2
+    return 0
+
+
 def month_end(day):
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
@@ -185,16 +196,14 @@ def main(argv=None) -> int:
     one.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args(argv)
     setup()
-    try:
-        if args.command == "targets":
-            found = targets()
-            emit({"targets": found, "pages": page_list(found, admin_sort_index())})
-        else:
-            emit(measure(signed_in_client(args.user), args.url, args.repeat))
-    except BenchError as error:
-        sys.stderr.write(f"bench: {error}\n")
-        return 2
-    return 0
+    if args.command == "targets":
+        return run_and_emit(lambda: target_pages())
+    return run_and_emit(lambda: measure(signed_in_client(args.user), args.url, args.repeat))
+
+
+def target_pages() -> dict:
+    found = targets()
+    return {"targets": found, "pages": page_list(found, admin_sort_index())}
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 
-from bench.pages import BenchError, emit, setup
+from bench.pages import BenchError, run_and_emit, setup
 
 KINDS = {"pack": "Monthly report pack", "stocktake": "Stock-take report"}
 
@@ -96,12 +96,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     setup()
-    try:
-        emit(measure(args.kind, args.repeat, args.slow_seconds))
-    except BenchError as error:
-        sys.stderr.write(f"bench: {error}\n")
-        return 2
-    return 0
+    return run_and_emit(lambda: measure(args.kind, args.repeat, args.slow_seconds))
 
 
 if __name__ == "__main__":
