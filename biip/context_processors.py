@@ -105,6 +105,12 @@ SECTIONS = [
         },
         None,
     ),
+    (
+        "Change log",
+        "changes",
+        {"changes", "deleted-actions", "action-delete"},
+        {Role.SECRETARIAT, Role.ADMINISTRATOR},
+    ),
 ]
 
 

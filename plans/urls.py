@@ -4,6 +4,7 @@ from plans import (
     urls_actions,
     urls_audit,
     urls_bulk,
+    urls_changes,
     urls_imports,
     urls_indicators,
     urls_manage,
@@ -22,4 +23,5 @@ urlpatterns = [
     *urls_indicators.urlpatterns,
     *urls_imports.urlpatterns,
     *urls_bulk.urlpatterns,
+    *urls_changes.urlpatterns,
 ]
