@@ -394,6 +394,17 @@ class ReportSection(Publishable):
         return reverse("report-section-edit", args=[self.report_id, self.pk])
 
 
+# A version waiting or generating that has not moved on for this long has stalled. The
+# longest PDF, the stock-take report at 20,000 actions, takes about 5 minutes to lay out
+# (docs/benchmarks.md), without a sign of progress in between; a queue of several waits
+# its turn.
+STALLED_AFTER = datetime.timedelta(minutes=30)
+STALLED_REASON = (
+    "The PDF was not finished: its generation stopped (the worker may have been restarted). "
+    "Try again."
+)
+
+
 def report_path(version: "ReportVersion", filename: str) -> str:
     return f"reports/{version.report_id}/{filename}"
 
@@ -431,6 +442,9 @@ class ReportVersion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(
+        auto_now=True, help_text="Last sign of the work: asked for, started, moved on, ended"
+    )
     history = History()
 
     class Meta:
@@ -457,7 +471,18 @@ class ReportVersion(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        """Waiting or generating, and heard from lately."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stalled
+
+    @property
+    def is_stalled(self) -> bool:
+        """Waiting or generating, but not heard from for longer than STALLED_AFTER: its
+        worker stopped (killed, restarted, the machine went down) before the PDF was
+        finished. It can be tried again like a failed one."""
+        return (
+            self.status in (self.Status.QUEUED, self.Status.RUNNING)
+            and self.updated_at < timezone.now() - STALLED_AFTER
+        )
 
     @property
     def marking(self) -> str:

@@ -6,6 +6,14 @@ its progress on (10 building the data, 40 rendering the HTML, 60 laying out the 
 writing the file), stores the PDF, and records its size and pages. The version points at
 the file only once the file is complete; if anything fails, the version is marked failed
 with the reason in words, no file is left behind, and it can be tried again.
+
+A worker killed mid-task can do neither: its version stays "Generating" and may leave a
+half-written file. After ReportVersion.STALLED_AFTER without news the version counts as
+stalled (`is_stalled`); `fail_stalled` marks such versions failed with the reason and
+removes the half file, so they can be tried again (Try again on the version's page does
+this first; `manage.py fail_stalled_reports` does it for all, from cron). Each version's
+file name is its own (report, number, public or not, draft or not), so a file at that name
+that no version points at is what an earlier attempt left, and a new attempt replaces it.
 """
 
 import logging
@@ -16,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
-from reports.models import ReportVersion, report_path
+from reports.models import STALLED_AFTER, STALLED_REASON, ReportVersion, report_path
 from reports.rendering import DocumentUnavailable, render_version
 
 logger = logging.getLogger(__name__)
@@ -29,7 +37,44 @@ def version_filename(version: ReportVersion) -> str:
 
 
 def _progress(version_id: int, percent: int) -> None:
-    ReportVersion.objects.filter(pk=version_id).update(progress=percent)
+    ReportVersion.objects.filter(pk=version_id).update(progress=percent, updated_at=timezone.now())
+
+
+def _remove_leftover(version: ReportVersion) -> str:
+    """The version's file name, free: a file already there that no version points at is a
+    half-written (or finished but unrecorded) PDF from an attempt that died; it goes."""
+    name = report_path(version, version_filename(version))
+    if default_storage.exists(name) and not ReportVersion.objects.filter(file=name).exists():
+        default_storage.delete(name)
+    return default_storage.get_available_name(name)
+
+
+def fail_stalled(versions=None) -> int:
+    """Mark stalled versions (all, or those of the `versions` queryset) failed with the
+    reason, and remove what their attempts left; return how many."""
+    cutoff = timezone.now() - STALLED_AFTER
+    stalled = (versions if versions is not None else ReportVersion.objects.all()).filter(
+        status__in=[ReportVersion.Status.QUEUED, ReportVersion.Status.RUNNING],
+        updated_at__lt=cutoff,
+    )
+    count = 0
+    for version in stalled.select_related("report"):
+        # Only if it is still stalled now: its worker may have woken since.
+        marked = ReportVersion.objects.filter(
+            pk=version.pk, status=version.status, updated_at__lt=cutoff
+        ).update(
+            status=ReportVersion.Status.FAILED,
+            message=STALLED_REASON,
+            file="",
+            size=0,
+            pages=0,
+            finished_at=max(timezone.now(), version.created_at),
+            updated_at=timezone.now(),
+        )
+        if marked:
+            _remove_leftover(version)
+            count += 1
+    return count
 
 
 def failure_reason(error: Exception) -> str:
@@ -48,9 +93,9 @@ def generate_version(version_id: int) -> str:
     if version.status == ReportVersion.Status.DONE:
         return "done already"
     ReportVersion.objects.filter(pk=version_id).update(
-        status=ReportVersion.Status.RUNNING, progress=5, message=""
+        status=ReportVersion.Status.RUNNING, progress=5, message="", updated_at=timezone.now()
     )
-    name = default_storage.get_available_name(report_path(version, version_filename(version)))
+    name = _remove_leftover(version)
     try:
         rendered = render_version(version, progress=lambda percent: _progress(version_id, percent))
         _progress(version_id, 90)
@@ -65,6 +110,7 @@ def generate_version(version_id: int) -> str:
         version.message = ""
         version.finished_at = max(timezone.now(), version.created_at)
         version.full_clean()
+        version._history_user = version.created_by  # the worker acts for whoever asked
         version.save()
     except Exception as error:
         logger.exception("Report version %s failed", version_id)
@@ -77,6 +123,7 @@ def generate_version(version_id: int) -> str:
             size=0,
             pages=0,
             finished_at=max(timezone.now(), version.created_at),
+            updated_at=timezone.now(),
         )
         return "failed"
     return "done"

@@ -2,22 +2,30 @@
 (`db_worker --batch`) runs the queued versions. PDFs start with %PDF; their text holds the
 narrative, the marking and the page numbers; the public version holds no withheld text;
 user-typed HTML is text; a version regenerated from its snapshot has the same text; a
-failure is recorded in words, leaves no file, and can be tried again."""
+failure (in rendering, a disk filling up mid-write, the report deleted once the file is
+written) is recorded in words, shown on the report's page, leaves no file, and can be tried
+again; a worker killed mid-task leaves a stalled version that can be tried again, and the
+new attempt replaces the half file it left."""
 
 import datetime
+import errno
 import io
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from biip.models import PublicationStatus, Role
 from plans.models import Action
 from reports import services
-from reports.models import Report, ReportVersion
+from reports.models import STALLED_AFTER, Report, ReportVersion
 from tests.factories import (
     make_action,
     make_directorate,
@@ -35,6 +43,36 @@ SCRIPT = '<script>alert("boo")</script>'
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+class DiskFullStorage(FileSystemStorage):
+    """A disk that fills up half-way through writing a file: the half stays on it."""
+
+    def _save(self, name, content):
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = content.read()
+        with open(path, "wb") as half:
+            half.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+class ReportDeletedWhileWritingStorage(FileSystemStorage):
+    """Writes the file whole; meanwhile someone deletes the report (in the admin)."""
+
+    def _save(self, name, content):
+        stored = super()._save(name, content)
+        Report.objects.all().delete()
+        return stored
+
+
+def storage(backend: type[FileSystemStorage]) -> override_settings:
+    return override_settings(
+        STORAGES={
+            "default": {"BACKEND": f"{__name__}.{backend.__name__}"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    )
 
 
 def run_worker() -> None:
@@ -98,6 +136,8 @@ class BackgroundGeneration(TransactionTestCase):
             self.assertEqual(version.size, len(data))
             self.assertEqual(version.pages, len(PdfReader(io.BytesIO(data)).pages))
             self.assertTrue(version.file.name.startswith(f"reports/{self.report.pk}/"))
+            # the worker's save is in the history as the person who asked for the PDF
+            self.assertEqual(version.history.latest().history_user, self.sam)
         self.assertEqual(len(self.stored_files()), 2)
 
         text = pdf_text(internal.file.open("rb").read())
@@ -172,3 +212,71 @@ class BackgroundGeneration(TransactionTestCase):
         self.assertEqual(internal.status, ReportVersion.Status.DONE)
         self.assertEqual(internal.message, "")
         self.assertEqual(len(self.stored_files()), 1)
+
+    def test_a_disk_filling_up_mid_write_leaves_no_half_file_and_the_reason_is_shown(self):
+        with storage(DiskFullStorage):
+            internal, public = self.generate()
+        for version in (internal, public):
+            self.assertEqual(version.status, ReportVersion.Status.FAILED)
+            self.assertIn("No space left on device", version.message)
+            self.assertFalse(version.file)
+        self.assertEqual(self.stored_files(), [])
+
+        self.client.force_login(self.sam)
+        response = self.client.get(self.report.get_absolute_url())
+        self.assertContains(response, "No space left on device", count=2)
+        response = self.client.get(internal.get_absolute_url())
+        self.assertContains(response, "Failed. The PDF could not be generated")
+        self.assertContains(
+            response, reverse("report-version-retry", args=[self.report.pk, internal.pk])
+        )
+
+        # With room on the disk again, Try again gives the PDF.
+        self.client.post(reverse("report-version-retry", args=[self.report.pk, internal.pk]))
+        run_worker()
+        internal.refresh_from_db()
+        self.assertEqual(internal.status, ReportVersion.Status.DONE, internal.message)
+        self.assertEqual(self.stored_files(), [Path(self.media) / internal.file.name])
+        self.assertTrue(internal.file.read().startswith(b"%PDF"))
+
+    def test_a_failure_after_the_file_is_written_removes_the_file(self):
+        services.request_versions(user=self.sam, report=self.report)
+        with storage(ReportDeletedWhileWritingStorage):
+            run_worker()
+        self.assertFalse(ReportVersion.objects.exists())
+        self.assertEqual(self.stored_files(), [])
+
+    def test_a_worker_killed_mid_task_stalls_and_a_new_attempt_replaces_its_half_file(self):
+        internal, public = self.generate()
+        # The worker died after writing half the internal PDF, before recording it.
+        half = Path(internal.file.path)
+        half.write_bytes(half.read_bytes()[:1000])
+        long_ago = timezone.now() - STALLED_AFTER - datetime.timedelta(minutes=1)
+        ReportVersion.objects.filter(pk=internal.pk).update(
+            status=ReportVersion.Status.RUNNING, progress=90, file="", updated_at=long_ago
+        )
+        internal.refresh_from_db()
+        self.assertTrue(internal.is_stalled)
+        self.assertFalse(internal.is_running)
+
+        self.client.force_login(self.sam)
+        response = self.client.get(self.report.get_absolute_url())
+        self.assertContains(response, "Stalled at 90%")
+        retry = reverse("report-version-retry", args=[self.report.pk, internal.pk])
+        response = self.client.get(internal.get_absolute_url())
+        self.assertContains(response, "Stalled at 90%. The PDF was not finished")
+        self.assertContains(response, retry)
+        self.assertNotContains(response, 'http-equiv="refresh"')
+
+        response = self.client.post(retry, follow=True)
+        self.assertContains(response, "The version is being generated again.")
+        run_worker()
+        internal.refresh_from_db()
+        self.assertEqual(internal.status, ReportVersion.Status.DONE, internal.message)
+        # The same name as the half file, which is gone: one file for each version.
+        self.assertEqual(internal.file.path, str(half))
+        self.assertEqual(len(PdfReader(half).pages), internal.pages)
+        self.assertEqual(
+            self.stored_files(),
+            sorted(Path(v.file.path) for v in (internal, public)),
+        )

@@ -1,7 +1,9 @@
 """A version's page (/reports/<pk>/versions/<vpk>/): its progress, refreshing itself while
 it runs, then the download; its download (.../download/, an attachment) and Try again
-(.../retry/, POST, for a failed version)."""
+(.../retry/, POST, for a failed version, or a stalled one: waiting or generating but not
+heard from for STALLED_AFTER, its worker gone)."""
 
+import datetime
 import shutil
 import tempfile
 
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import services
-from reports.models import ReportVersion
+from reports.models import STALLED_AFTER, ReportVersion
 from tests.base import RolesTestCase
 from tests.factories import make_report
 
@@ -37,6 +39,12 @@ class VersionTestCase(RolesTestCase):
         version.pages = 1
         version.finished_at = timezone.now()
         version.save()
+
+    def stall(self, version: ReportVersion, status: str = "running") -> None:
+        long_ago = timezone.now() - STALLED_AFTER - datetime.timedelta(seconds=5)
+        ReportVersion.objects.filter(pk=version.pk).update(
+            status=status, progress=60, updated_at=long_ago
+        )
 
     def page(self, version: ReportVersion) -> str:
         return reverse("report-version", args=[self.report.pk, version.pk])
@@ -90,6 +98,32 @@ class VersionPageTest(VersionTestCase):
                 (self.assertContains if shown else self.assertNotContains)(
                     response, self.retry(self.public)
                 )
+
+    def test_a_stalled_version_is_shown_with_try_again_and_no_refresh(self):
+        self.stall(self.internal)
+        self.stall(self.public, status="queued")
+        for user, shown in ((self.sam, True), (self.alex, True), (self.pat, False)):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.get(self.page(self.internal))
+                self.assertContains(response, "Stalled at 60%. The PDF was not finished", count=2)
+                self.assertNotContains(response, 'http-equiv="refresh"')
+                for version in (self.internal, self.public):
+                    (self.assertContains if shown else self.assertNotContains)(
+                        response, self.retry(version)
+                    )
+
+    def test_a_version_moving_on_lately_is_not_stalled(self):
+        recently = timezone.now() - STALLED_AFTER + datetime.timedelta(minutes=1)
+        ReportVersion.objects.filter(pk=self.internal.pk).update(
+            status="running", progress=60, updated_at=recently
+        )
+        self.client.force_login(self.sam)
+        response = self.client.get(self.page(self.internal))
+        self.assertContains(response, "Generating: 60% done.")
+        self.assertContains(response, '<meta http-equiv="refresh" content="2">')
+        self.assertNotContains(response, "Stalled")
+        self.assertNotContains(response, self.retry(self.internal))
 
     def test_a_version_of_another_report_is_404(self):
         other = make_report(self.sam, title="Other")
@@ -156,6 +190,25 @@ class VersionRetryTest(VersionTestCase):
         self.client.force_login(self.sam)
         response = self.client.post(self.retry(self.public), follow=True)
         self.assertContains(response, "Only a version that failed can be tried again.")
+
+    def test_try_again_a_stalled_version(self):
+        self.stall(self.public)
+        self.client.force_login(self.sam)
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            response = self.client.post(self.retry(self.public))
+        self.assertRedirects(response, self.page(self.public), fetch_redirect_response=False)
+        self.public.refresh_from_db()
+        self.assertEqual((self.public.status, self.public.progress), ("queued", 0))
+        self.assertFalse(self.public.is_stalled)
+        self.assertEqual(self.public.message, "")
+        self.assertEqual(len(callbacks), 1)
+
+    def test_a_stalled_version_is_not_retried_for_an_officer(self):
+        self.stall(self.public)
+        self.client.force_login(self.olivia)
+        self.assertEqual(self.client.post(self.retry(self.public)).status_code, 403)
+        self.public.refresh_from_db()
+        self.assertEqual(self.public.status, "running")
 
     def test_officers_and_the_panel_are_refused(self):
         for user in (self.olivia, self.pat):

@@ -36,6 +36,7 @@ from reports.access import (
 from reports.forms import ReportCreateForm, ReportForm, SectionForm
 from reports.models import Report, ReportVersion
 from reports.rendering import DocumentUnavailable, document_input, render_document_html
+from reports.tasks import fail_stalled
 
 GET_POST = ["GET", "POST"]
 
@@ -231,7 +232,11 @@ def version_download(request, pk: int, version_pk: int):
 @require_POST
 @login_required
 def version_retry(request, pk: int, version_pk: int):
+    """Queue a failed version again; a stalled one (its worker stopped) is marked failed
+    first, and what its attempt left is removed."""
     version = get_version_for_update(request.user, pk, version_pk)
+    if version.is_stalled:
+        fail_stalled(ReportVersion.objects.filter(pk=version.pk))
     try:
         services.retry_version(user=request.user, version=version)
     except ValidationError as error:
