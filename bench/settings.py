@@ -13,6 +13,7 @@ from biip.settings import INSTALLED_APPS, STORAGES  # noqa: E402
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+SECURE_SSL_REDIRECT = False  # measured over plain HTTP on this machine
 ROOT_URLCONF = "bench.urls"
 # The baseline's template lives in bench/templates (an app without models).
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]

@@ -7,6 +7,7 @@ SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +27,16 @@ def envbool(name: str, default: str) -> bool:
     if value in ("0", "false", "no", "off", ""):
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -89,19 +100,25 @@ INSTALLED_APPS = [
     "plans",
     "meetings",
     "reports",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "biip.middleware.user_groups",
+    "biip.signin.session_activity",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "biip.urls"
@@ -134,6 +151,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failed attempts for one username
+# from one address, that pair is refused for the cool-off period. Locking on the pair, not on
+# the address alone, keeps one council's shared address (many staff behind one NAT) from
+# locking everyone out; locking on the pair, not the username alone, keeps an attacker
+# elsewhere from locking a member of staff out.
+AUTHENTICATION_BACKENDS = [
+    "biip.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGN_IN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "biip.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "biip.signin.client_ip"
+AXES_ENABLE_ADMIN = True
+# How many reverse proxies the app sits behind. 0 (the default): the client's address is
+# the connection's own (REMOTE_ADDR) and X-Forwarded-For, which anyone can send, is
+# ignored. N: each proxy appends the address it was reached from to X-Forwarded-For, so
+# the client's address is the N-th entry from the right (biip.signin.client_ip; the
+# python-ipware package that AXES_IPWARE_* settings configure is not installed).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (default one hour):
+# biip.signin.session_activity moves the expiry on as the user works, writing the session at
+# most once every five minutes rather than at every request (SESSION_SAVE_EVERY_REQUEST).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
@@ -195,9 +243,45 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Improvement Tracker <tracker@localhost>")
 
+# HTTPS and browser protections. In production (DEBUG off) every one is on by default;
+# `manage.py check --deploy` reports nothing (tests/test_security_headers.py).
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token: forms carry it in a hidden field
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+# The load balancer probes /health/ over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+# The preload flag only matters if the domain is submitted to the browsers' preload list,
+# which only a registrable domain (not the app's own subdomain) can be.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false" if DEBUG else "true")
+# Behind a proxy that ends TLS and sets X-Forwarded-Proto (and strips any the client sent),
+# TRUSTED_PROXY_SSL_HEADER=on lets Django know the request came in over HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("TRUSTED_PROXY_SSL_HEADER", "false") else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): everything from the app's own origin, no inline
+# script or style anywhere (tests/test_security_headers.py checks the pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

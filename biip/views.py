@@ -34,7 +34,10 @@ def home(request):
 @csrf_protect
 @never_cache
 def sign_in(request):
-    """Sign in with a username and password, then go to a safe `next` or home."""
+    """Sign in with a username and password, then go to a safe `next` or home. The form
+    passes the request to authenticate(), so django-axes counts failures for the username
+    and address pair; a locked-out pair gets the sign-in page with the lockout explained
+    (429, biip.signin.locked_out) instead."""
     next_url = request.POST.get("next", request.GET.get("next", ""))
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -27,6 +27,82 @@ def load_settings(**env) -> subprocess.CompletedProcess:
     )
 
 
+SECURITY_KNOBS = (
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SESSION_COOKIE_SECURE",
+    "AXES_FAILURE_LIMIT",
+    "AXES_COOLOFF_TIME",
+    "SESSION_COOKIE_AGE",
+    "TRUSTED_PROXY_COUNT",
+)
+ENVIRONMENT_KNOBS = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SESSION_COOKIE_SECURE",
+    "SIGN_IN_FAILURE_LIMIT",
+    "SIGN_IN_COOLOFF_MINUTES",
+    "SESSION_COOKIE_AGE",
+    "TRUSTED_PROXY_COUNT",
+}
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "tracker.example.org"}
+
+
+def setting_values(**env) -> subprocess.CompletedProcess:
+    """The security settings biip/settings.py gives with only `env` set."""
+    clean = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_KNOBS}
+    script = f"import biip.settings as s; print([getattr(s, n) for n in {SECURITY_KNOBS!r}])"
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_development_has_no_https_requirements_and_standard_sign_in_limits():
+    result = setting_values()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[True, False, 0, False, 5, datetime.timedelta(seconds=900), 3600, 0]"
+    )
+
+
+def test_production_defaults_to_https_only():
+    result = setting_values(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[False, True, 31536000, True, 5, datetime.timedelta(seconds=900), 3600, 0]"
+    )
+
+
+def test_sign_in_limits_sessions_and_proxies_come_from_the_environment():
+    result = setting_values(
+        **PRODUCTION,
+        SIGN_IN_FAILURE_LIMIT="3",
+        SIGN_IN_COOLOFF_MINUTES="60",
+        SESSION_COOKIE_AGE="1800",
+        TRUSTED_PROXY_COUNT="1",
+        SECURE_HSTS_SECONDS="600",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[False, True, 600, True, 3, datetime.timedelta(seconds=3600), 1800, 1]"
+    )
+
+
+def test_a_number_that_is_not_a_number_stops_the_app():
+    result = setting_values(SIGN_IN_FAILURE_LIMIT="five")
+    assert result.returncode != 0
+    assert "SIGN_IN_FAILURE_LIMIT must be a whole number, not 'five'" in result.stderr
+
+
 def test_development_defaults_need_no_environment():
     result = load_settings()
     assert result.returncode == 0, result.stderr
