@@ -22,6 +22,7 @@ from biip.forms import (
     without_blank,
 )
 from biip.models import Organisation, Person, PublicationStatus
+from plans.forms.choices import ModelMultipleChoiceField
 from plans.models import (
     Action,
     ImprovementPlan,
@@ -139,6 +140,11 @@ class ActionForm(ConflictCheckedForm):
             "exemption_review_date",
         ]
         formfield_callback = uk_dates
+        field_classes = {
+            "dependencies": ModelMultipleChoiceField,
+            "recommendations": ModelMultipleChoiceField,
+            "risks": ModelMultipleChoiceField,
+        }
         widgets = {
             "dependencies": Checkboxes,
             "recommendations": Checkboxes,
@@ -277,7 +283,7 @@ class ThemeForm(forms.ModelForm):
         return cleaned_data
 
 
-class ActionChoices(forms.ModelMultipleChoiceField):
+class ActionChoices(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Action) -> str:
         return f"{obj.plan.short_name} {obj.reference}: {obj.title}"
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
 from biip.models import RAG, RAG_MEANINGS
+from plans.forms.choices import ModelMultipleChoiceField
 from plans.models import Action, Assurance, ProgressUpdate
 from plans.services import RATINGS
 
@@ -134,7 +135,7 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     files = MultipleFileField(label="Evidence files (optional)", required=False)
-    completed_milestones = forms.ModelMultipleChoiceField(
+    completed_milestones = ModelMultipleChoiceField(
         label="Milestones completed this month",
         queryset=None,
         required=False,
