@@ -1,6 +1,9 @@
 """The base test case: one named user per role, built in code."""
 
-from django.test import TestCase
+import shutil
+import tempfile
+
+from django.test import TestCase, override_settings
 
 from biip.models import Role
 from tests.factories import make_directorate, make_organisation, make_user
@@ -35,3 +38,21 @@ class RolesTestCase(TestCase):
             Role.SECRETARIAT: cls.sam,
             Role.ADMINISTRATOR: cls.alex,
         }
+
+
+class MediaRolesTestCase(RolesTestCase):
+    """The named users, with uploaded files kept in a temporary MEDIA_ROOT of the class's
+    own, removed afterwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.media = tempfile.mkdtemp(prefix="test-media-")
+        cls.media_override = override_settings(MEDIA_ROOT=cls.media)
+        cls.media_override.enable()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.media_override.disable()
+        shutil.rmtree(cls.media, ignore_errors=True)

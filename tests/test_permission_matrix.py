@@ -12,15 +12,13 @@ The Django admin's own pages are left out except its index, which is a row.
 """
 
 import datetime
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.files.base import ContentFile
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -36,7 +34,7 @@ from plans.models import (
 )
 from reports import services as report_services
 from reports.models import Report, ReportVersion
-from tests.base import RolesTestCase
+from tests.base import MediaRolesTestCase
 from tests.factories import (
     make_action,
     make_agenda_item,
@@ -307,20 +305,7 @@ def url_name_of(key: str) -> str:
     return key.split("?")[0].split("@")[0]
 
 
-class PermissionMatrixTest(RolesTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.media = tempfile.mkdtemp(prefix="matrix-media-")
-        cls.media_override = override_settings(MEDIA_ROOT=cls.media)
-        cls.media_override.enable()
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.media_override.disable()
-        shutil.rmtree(cls.media, ignore_errors=True)
-
+class PermissionMatrixTest(MediaRolesTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -3,13 +3,10 @@
 its rows back with the same keys, recorded as created by the restoring user, "Restored"."""
 
 import datetime
-import shutil
-import tempfile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import override_settings
 
 from plans.models import (
     Action,
@@ -21,7 +18,7 @@ from plans.models import (
 )
 from plans.restore import RESTORED, delete_action, deleted_actions, restore_action
 from reports.models import ActionSnapshot
-from tests.base import RolesTestCase
+from tests.base import MediaRolesTestCase
 from tests.factories import (
     make_action,
     make_agenda_item,
@@ -38,20 +35,7 @@ from tests.factories import (
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 
-class RestoreCase(RolesTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.media = tempfile.mkdtemp(prefix="restore-media-")
-        cls.media_override = override_settings(MEDIA_ROOT=cls.media)
-        cls.media_override.enable()
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.media_override.disable()
-        shutil.rmtree(cls.media, ignore_errors=True)
-
+class RestoreCase(MediaRolesTestCase):
     def setUp(self):
         self.action = make_action(
             reference="IP19-08", directorate=self.finance, lead_officer=self.olivia.person

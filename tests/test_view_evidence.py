@@ -1,35 +1,19 @@
 """Evidence downloads: /evidence/<pk>/."""
 
 import datetime
-import shutil
-import tempfile
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.test import override_settings
 from django.urls import reverse
 
 from plans.models import Evidence
-from tests.base import RolesTestCase
+from tests.base import MediaRolesTestCase
 from tests.factories import make_action, make_update
 
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 
-class EvidenceDownload(RolesTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.media = tempfile.mkdtemp(prefix="updates-media-")
-        cls.media_override = override_settings(MEDIA_ROOT=cls.media)
-        cls.media_override.enable()
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.media_override.disable()
-        shutil.rmtree(cls.media, ignore_errors=True)
-
+class EvidenceDownload(MediaRolesTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
