@@ -12,11 +12,10 @@ from biip.settings import database_from_url
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    script = (
-        "import biip.settings as s; print(s.DEBUG, s.TIME_ZONE, s.LANGUAGE_CODE, s.ALLOWED_HOSTS)"
-    )
+def run_settings(script: str, env: dict, *, drop) -> subprocess.CompletedProcess:
+    """Import biip.settings in a fresh process with `env` set and `drop` unset, and run
+    `script` (which prints what the test reads)."""
+    clean = {k: v for k, v in os.environ.items() if k not in drop}
     return subprocess.run(
         [sys.executable, "-c", script],
         env={**clean, **env},
@@ -25,6 +24,13 @@ def load_settings(**env) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    script = (
+        "import biip.settings as s; print(s.DEBUG, s.TIME_ZONE, s.LANGUAGE_CODE, s.ALLOWED_HOSTS)"
+    )
+    return run_settings(script, env, drop=("DEBUG", "SECRET_KEY"))
 
 
 SECURITY_KNOBS = (
@@ -54,16 +60,8 @@ PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "tracke
 
 def setting_values(**env) -> subprocess.CompletedProcess:
     """The security settings biip/settings.py gives with only `env` set."""
-    clean = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_KNOBS}
     script = f"import biip.settings as s; print([getattr(s, n) for n in {SECURITY_KNOBS!r}])"
-    return subprocess.run(
-        [sys.executable, "-c", script],
-        env={**clean, **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_settings(script, env, drop=ENVIRONMENT_KNOBS)
 
 
 def test_development_has_no_https_requirements_and_standard_sign_in_limits():
