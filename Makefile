@@ -15,7 +15,8 @@ run: setup
 	@echo "Starting the Improvement Tracker on http://$(ADDR)/ and its PDF worker (Ctrl+C stops both)"
 	PY=$(PY) scripts/run $(ADDR)
 
-test: setup
+# The browser tests (tests/browser/) drive Debian's Chromium, with axe-core from npm.
+test: setup .make/test-deps
 	$(PY) -m pytest
 
 # The benchmark suite (bench/): generates N = 2,000 and 20,000 actions on SQLite and
@@ -45,6 +46,10 @@ clean:
 
 .make/system-deps: scripts/system-deps
 	scripts/system-deps
+	@mkdir -p .make && touch $@
+
+.make/test-deps: scripts/system-deps
+	scripts/system-deps chromium
 	@mkdir -p .make && touch $@
 
 # What the load test needs beyond the virtualenv (wrk).

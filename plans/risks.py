@@ -304,12 +304,17 @@ class Cell:
 
     @property
     def label(self) -> str:
-        """The cell's accessible name: where it is, its band in words and its count."""
-        count = f"{self.count} risk{'' if self.count == 1 else 's'}" if self.count else "no risks"
-        return (
-            f"Likelihood {self.score.likelihood}, impact {self.score.impact}: "
-            f"{self.score.word} (score {self.score.value}), {count}"
+        """The cell's accessible name: where it is, its band in words and its count. A cell
+        with risks is a link showing its count and band ("2", "High 12"): its name starts
+        with those words, as read on screen (WCAG 2.5.3, label in name)."""
+        where = (
+            f"likelihood {self.score.likelihood}, impact {self.score.impact}: "
+            f"{self.score.word} (score {self.score.value})"
         )
+        if not self.count:
+            return f"{where[0].upper()}{where[1:]}, no risks"
+        risks = f"{self.count} risk{'' if self.count == 1 else 's'}"
+        return f"{self.count} {self.score.short}: {risks} at {where}"
 
 
 @dataclass

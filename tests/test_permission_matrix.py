@@ -126,7 +126,7 @@ TABLE: dict[str, Row] = {
         who=outcomes(*[Redirect("sign-in")] * 6),
         post=outcomes(*[Redirect("sign-in")] * 6),
     ),
-    "health": Row(who=EVERYONE),
+    "health": Row(who=EVERYONE, content_type="text/plain"),
     "admin:index": Row(
         who=outcomes(*[Redirect("/admin/login/")] * 5, 200),
         methods="GET POST",
@@ -305,98 +305,117 @@ def url_name_of(key: str) -> str:
     return key.split("?")[0].split("@")[0]
 
 
+def make_matrix_objects(target) -> None:
+    """One of everything a URL can point at, set as attributes of `target` (which already
+    has the named users of tests.base.make_roles): olivia owns the action, the risk, the
+    indicator and the meeting action."""
+    target.plan = make_plan(is_current=True)
+    target.theme = make_theme()
+    target.recommendation = make_recommendation(make_source(), theme=target.theme)
+    target.action = make_action(
+        plan=target.plan,
+        theme=target.theme,
+        directorate=target.finance,
+        lead_officer=target.olivia.person,
+    )
+    target.action.recommendations.add(target.recommendation)
+    target.milestone = Milestone.objects.create(
+        action=target.action, title="Milestone", due_date=datetime.date(2019, 10, 1)
+    )
+    target.update = make_update(target.action, target.olivia, period=datetime.date(2019, 11, 1))
+    Assurance.objects.create(
+        update=target.update, decision=Assurance.Decision.CHALLENGED, decided_by=target.pat
+    )
+    target.challenge = Challenge.objects.create(
+        action=target.action, update=target.update, question="Why?", raised_by=target.pat
+    )
+    target.evidence = Evidence(
+        update=target.update,
+        original_name="cabinet-report.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_by=target.olivia,
+    )
+    target.evidence.file.save("cabinet-report.pdf", ContentFile(PDF))
+    target.risk = make_risk(owner=target.olivia.person, directorate=target.finance)
+    target.risk.actions.add(target.action)
+    target.indicator = make_indicator(owner=target.olivia.person, directorate=target.finance)
+    target.value = make_indicator_value(target.indicator, value=Decimal("2.8"))
+    target.assessment = SmartAssessment.objects.create(
+        plan=target.plan,
+        assessor=target.pat.person,
+        assessed_on=datetime.date(2019, 11, 5),
+        specific_rating="weak",
+        measurable_rating="weak",
+        ambition_rating="weak",
+        resourced_rating="weak",
+        timed_rating="weak",
+        conclusion=SmartAssessment.Conclusion.NOT_YET,
+    )
+    target.job = ImportJob(
+        plan=target.plan,
+        original_name="plan.csv",
+        headers=["Reference", "Title"],
+        mapping={},
+        created_by=target.sam,
+    )
+    target.job.file.save("plan.csv", ContentFile(b"Reference,Title\nA-1,Title\n"), save=False)
+    target.job.save()
+    # A meeting in draft, with everything that hangs off it, and a published one.
+    target.meeting = make_meeting()
+    target.attendance = make_attendance(
+        target.meeting, target.pat.person, group=Attendance.Group.PANEL
+    )
+    target.item = make_agenda_item(target.meeting)
+    target.minute = make_minute(target.item)
+    target.meeting_action = make_meeting_action(target.minute, target.olivia.person)
+    target.published = make_meeting(status=Meeting.Status.PUBLISHED, is_open_to_public=True)
+    make_minute(make_agenda_item(target.published))
+    # Snapshots and cycles: a closed cycle with its snapshot, and the open one.
+    target.snapshot = make_report_snapshot(datetime.date(2019, 1, 1), user=target.sam)
+    target.cycle = make_cycle(datetime.date(2019, 11, 1))
+    # A draft report with finished PDFs, and a final report with public ones.
+    target.report = make_report(target.sam, plan=target.plan)
+    target.section = target.report.sections.first()
+    target.version, target.public_version = report_services.request_versions(
+        user=target.sam, report=target.report
+    )
+    final = make_report(
+        target.sam, plan=target.plan, title="Final letter", snapshot=target.snapshot
+    )
+    target.final_internal, target.final_public = report_services.request_versions(
+        user=target.sam, report=final
+    )
+    Report.objects.filter(pk=final.pk).update(
+        status=Report.Status.FINAL, finalised_at=timezone.now()
+    )
+    for version in (
+        target.version,
+        target.public_version,
+        target.final_internal,
+        target.final_public,
+    ):
+        finish(version)
+    ReportVersion.objects.filter(pk__in=[target.final_internal.pk, target.final_public.pk]).update(
+        draft=False
+    )
+
+
+def finish(version: ReportVersion) -> None:
+    version.file.save(f"report-v{version.pk}.pdf", ContentFile(PDF), save=False)
+    version.status = ReportVersion.Status.DONE
+    version.progress = 100
+    version.size = len(PDF)
+    version.pages = 1
+    version.finished_at = timezone.now()
+    version.save()
+
+
 class PermissionMatrixTest(MediaRolesTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.plan = make_plan(is_current=True)
-        cls.theme = make_theme()
-        cls.recommendation = make_recommendation(make_source(), theme=cls.theme)
-        cls.action = make_action(
-            plan=cls.plan, theme=cls.theme, directorate=cls.finance, lead_officer=cls.olivia.person
-        )
-        cls.action.recommendations.add(cls.recommendation)
-        cls.milestone = Milestone.objects.create(
-            action=cls.action, title="Milestone", due_date=datetime.date(2019, 10, 1)
-        )
-        cls.update = make_update(cls.action, cls.olivia, period=datetime.date(2019, 11, 1))
-        Assurance.objects.create(
-            update=cls.update, decision=Assurance.Decision.CHALLENGED, decided_by=cls.pat
-        )
-        cls.challenge = Challenge.objects.create(
-            action=cls.action, update=cls.update, question="Why?", raised_by=cls.pat
-        )
-        cls.evidence = Evidence(
-            update=cls.update,
-            original_name="cabinet-report.pdf",
-            content_type="application/pdf",
-            size=len(PDF),
-            uploaded_by=cls.olivia,
-        )
-        cls.evidence.file.save("cabinet-report.pdf", ContentFile(PDF))
-        cls.risk = make_risk(owner=cls.olivia.person, directorate=cls.finance)
-        cls.risk.actions.add(cls.action)
-        cls.indicator = make_indicator(owner=cls.olivia.person, directorate=cls.finance)
-        cls.value = make_indicator_value(cls.indicator, value=Decimal("2.8"))
-        cls.assessment = SmartAssessment.objects.create(
-            plan=cls.plan,
-            assessor=cls.pat.person,
-            assessed_on=datetime.date(2019, 11, 5),
-            specific_rating="weak",
-            measurable_rating="weak",
-            ambition_rating="weak",
-            resourced_rating="weak",
-            timed_rating="weak",
-            conclusion=SmartAssessment.Conclusion.NOT_YET,
-        )
-        cls.job = ImportJob(
-            plan=cls.plan,
-            original_name="plan.csv",
-            headers=["Reference", "Title"],
-            mapping={},
-            created_by=cls.sam,
-        )
-        cls.job.file.save("plan.csv", ContentFile(b"Reference,Title\nA-1,Title\n"), save=False)
-        cls.job.save()
-        # A meeting in draft, with everything that hangs off it, and a published one.
-        cls.meeting = make_meeting()
-        cls.attendance = make_attendance(cls.meeting, cls.pat.person, group=Attendance.Group.PANEL)
-        cls.item = make_agenda_item(cls.meeting)
-        cls.minute = make_minute(cls.item)
-        cls.meeting_action = make_meeting_action(cls.minute, cls.olivia.person)
-        cls.published = make_meeting(status=Meeting.Status.PUBLISHED, is_open_to_public=True)
-        make_minute(make_agenda_item(cls.published))
-        # Snapshots and cycles: a closed cycle with its snapshot, and the open one.
-        cls.snapshot = make_report_snapshot(datetime.date(2019, 1, 1), user=cls.sam)
-        cls.cycle = make_cycle(datetime.date(2019, 11, 1))
-        # A draft report with finished PDFs, and a final report with public ones.
-        cls.report = make_report(cls.sam, plan=cls.plan)
-        cls.section = cls.report.sections.first()
-        cls.version, cls.public_version = report_services.request_versions(
-            user=cls.sam, report=cls.report
-        )
-        final = make_report(cls.sam, plan=cls.plan, title="Final letter", snapshot=cls.snapshot)
-        cls.final_internal, cls.final_public = report_services.request_versions(
-            user=cls.sam, report=final
-        )
-        Report.objects.filter(pk=final.pk).update(
-            status=Report.Status.FINAL, finalised_at=timezone.now()
-        )
-        for version in (cls.version, cls.public_version, cls.final_internal, cls.final_public):
-            cls.finish(version)
-        ReportVersion.objects.filter(pk__in=[cls.final_internal.pk, cls.final_public.pk]).update(
-            draft=False
-        )
-
-    @classmethod
-    def finish(cls, version: ReportVersion) -> None:
-        version.file.save(f"report-v{version.pk}.pdf", ContentFile(PDF), save=False)
-        version.status = ReportVersion.Status.DONE
-        version.progress = 100
-        version.size = len(PDF)
-        version.pages = 1
-        version.finished_at = timezone.now()
-        version.save()
+        make_matrix_objects(cls)
 
     def test_every_url_is_in_the_table(self):
         names = url_names()

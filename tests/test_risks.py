@@ -234,11 +234,15 @@ class HeatMapGeometry(SimpleTestCase):
         self.assertEqual([r.reference for r in cells[3, 5].risks], ["A", "B", "C"])
         self.assertEqual(cells[3, 5].url, "/risks/?l=3")
         self.assertEqual(cells[4, 5].url, "")  # no risks, no link
-        self.assertEqual(cells[3, 5].label, "Likelihood 3, impact 5: High (score 15), 3 risks")
+        self.assertEqual(
+            cells[3, 5].label, "3 High 15: 3 risks at likelihood 3, impact 5: High (score 15)"
+        )
         self.assertEqual(
             cells[5, 5].label, "Likelihood 5, impact 5: Very high (score 25), no risks"
         )
-        self.assertEqual(cells[1, 1].label, "Likelihood 1, impact 1: Low (score 1), 1 risk")
+        self.assertEqual(
+            cells[1, 1].label, "1 Low 1: 1 risk at likelihood 1, impact 1: Low (score 1)"
+        )
         self.assertEqual([cell.score.cell for cell in chart.occupied], [(3, 5), (1, 1)])
 
     def test_an_arrow_from_the_previous_cell_to_the_current_one(self):

@@ -116,7 +116,9 @@ class HeatMapCells(HeatMapFixture):
 
     def test_each_cell_has_its_colour_band_word_and_count(self):
         content = self.get().content.decode()
-        self.assertIn('aria-label="Likelihood 3, impact 4: High (score 12), 2 risks"', content)
+        self.assertIn(
+            'aria-label="2 High 12: 2 risks at likelihood 3, impact 4: High (score 12)"', content
+        )
         self.assertIn(
             'aria-label="Likelihood 5, impact 5: Very high (score 25), no risks"', content
         )
