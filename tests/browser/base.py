@@ -57,7 +57,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
         for alias, contents in serialized.items():
             connections[alias]._test_serialized_contents = contents
         cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--lang=en-GB"],
         )
 
     @classmethod
@@ -163,9 +165,13 @@ class BrowserTestCase(StaticLiveServerTestCase):
             + json.dumps(violations, indent=2),
         )
 
-    def screenshot(self, name: str, page: Page | None = None) -> Path:
-        """Saves the whole page to docs/screenshots/<name>.png (the README shows them)."""
+    def screenshot(self, name: str, page: Page | None = None, height: int = 1300) -> Path:
+        """Saves the top of the page, up to `height` pixels, to docs/screenshots/<name>.png
+        (the README shows them)."""
+        page = page or self.page
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        (page or self.page).screenshot(path=str(path), full_page=True)
+        height = min(height, page.evaluate("() => document.documentElement.scrollHeight"))
+        clip = {"x": 0, "y": 0, "width": self.viewport["width"], "height": height}
+        page.screenshot(path=str(path), full_page=True, clip=clip)
         return path
