@@ -8,6 +8,7 @@ the console: a script error, a resource that failed to load, or anything the Con
 Security Policy refused.
 """
 
+import io
 import json
 import os
 import shutil
@@ -18,7 +19,8 @@ from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.db import connections
 from django.test import Client, override_settings
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+from pypdf import PdfWriter
 
 from tests.base import make_roles
 
@@ -75,10 +77,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         super().setUp()
         self.make_data()
         self.console_errors: list[str] = []
-        self.context = self.browser.new_context(
-            viewport=self.viewport, accept_downloads=True, locale="en-GB"
-        )
-        self.context.set_default_timeout(15_000)
+        self.context = self.new_context()
         self.page = self.new_page()
 
     def make_data(self) -> None:
@@ -86,12 +85,22 @@ class BrowserTestCase(StaticLiveServerTestCase):
         make_roles(self)
 
     def tearDown(self):
-        self.context.close()
         super().tearDown()
         self.assertEqual(self.console_errors, [], "The browser's console reported errors")
 
-    def new_page(self) -> Page:
-        page = self.context.new_page()
+    def new_context(self) -> BrowserContext:
+        """A browser context of its own cookies (a second person), closed after the test."""
+        context = self.browser.new_context(
+            viewport=self.viewport, accept_downloads=True, locale="en-GB"
+        )
+        context.set_default_timeout(15_000)
+        self.addCleanup(context.close)
+        return context
+
+    def new_page(self, context: BrowserContext | None = None) -> Page:
+        """A page whose console errors fail the test; in a new context of its own (another
+        person, or a visitor who is not signed in) with `context=self.new_context()`."""
+        page = (context or self.context).new_page()
         page.on(
             "console",
             lambda message: (
@@ -175,3 +184,14 @@ class BrowserTestCase(StaticLiveServerTestCase):
         clip = {"x": 0, "y": 0, "width": self.viewport["width"], "height": height}
         page.screenshot(path=str(path), full_page=True, clip=clip)
         return path
+
+
+def small_pdf(title: str = "") -> bytes:
+    """A real one-page PDF (it starts with %PDF-, as the evidence check requires)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
