@@ -371,6 +371,13 @@ class ReportPdfs(AccessiblePdfChecks, RolesTestCase):
                 ]
                 self.assert_in_order(text, in_order)
                 self.assert_in_order(tree.text, in_order)
+                # The marking and the draft status run in the page margins, which are not
+                # tagged: the letter says them in its text too, after the date.
+                marking = "OFFICIAL" if public else "OFFICIAL-SENSITIVE"
+                self.assert_in_order(
+                    tree.text,
+                    ["5 October 2019", f"Protective marking: {marking}. Draft, not yet final."],
+                )
                 self.assertEqual(
                     tree.headings()[:3],
                     [
@@ -500,6 +507,7 @@ class MinutesPdfs(AccessiblePdfChecks, RolesTestCase):
             in_order=[
                 "Minutes Meeting Birmingham Independent Improvement Panel",
                 "Tuesday 29 January 2019, 12:15pm to 2:15pm",
+                "Protective marking: OFFICIAL-SENSITIVE.",
                 "Attendees Panel: John Crabtree, Chair of BIIP",
                 "Apologies Kate Charlton, City Solicitor",
                 "1. Welcome and apologies: The Chair welcomed everyone to the meeting.",
@@ -518,6 +526,7 @@ class MinutesPdfs(AccessiblePdfChecks, RolesTestCase):
             in_order=[
                 "Minutes (public version) Meeting Birmingham Independent Improvement Panel",
                 "Tuesday 29 January 2019, 12:15pm to 2:15pm",
+                "Protective marking: OFFICIAL.",
                 "Attendees Panel: John Crabtree, Chair of BIIP",
                 "1. Welcome and apologies: The Chair welcomed everyone to the meeting.",
                 "4. Withheld. Confidential.",
