@@ -169,6 +169,10 @@ class KeyboardOnlyUpdate(BrowserTestCase):
     def test_an_officer_gives_the_update_with_the_keyboard_alone(self):
         page = self.page
         pdf = small_pdf()
+        # Playwright asks the browser to hand it file choosers when the first listener is
+        # added, without waiting for an answer: a listener from the start makes sure that is
+        # in place long before Space opens the chooser (under load it once was not).
+        page.on("filechooser", lambda chooser: None)
         page.goto(self.url("/sign-in/"))
 
         # Signing in: past the header by the skip link, then the form's fields.
