@@ -51,6 +51,17 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": unquote(parts.path[1:]) or ":memory:",
+            # SQLite has one write lock for the whole file. A transaction that starts by
+            # reading and only later writes ("DEFERRED", the default) cannot wait for it:
+            # if another writer holds it, SQLite refuses at once ("database is locked").
+            # "IMMEDIATE" takes the lock when the transaction begins, so a second writer
+            # waits (up to SQLITE_LOCK_TIMEOUT seconds) and then reads what the first
+            # saved: a stale form is then a conflict shown with the user's text kept.
+            # tests/test_concurrency.py races writers on a file database.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": envint("SQLITE_LOCK_TIMEOUT", 20),
+            },
         }
     if parts.scheme in ("postgres", "postgresql"):
         return {

@@ -1,29 +1,35 @@
-"""Two people saving the same record at the same moment, on PostgreSQL: real threads, each
-with its own database connection and its own signed-in browser (a test Client), released
-together by a barrier after both opened the form on the same version.
+"""Two people saving the same record at the same moment: real threads, each with its own
+database connection and its own signed-in browser (a test Client), released together by a
+barrier after both opened the form on the same version. Every race runs on the database
+the suite runs on: on PostgreSQL the test database itself; on SQLite (the default) a
+database FILE made for each test from the migrated test database, opened by every thread
+with the app's own settings (`transaction_mode` "IMMEDIATE" and a lock timeout, in
+biip/settings.py), since the in-memory test database is one connection shared by all.
 
 Each race is made certain: the version check of whoever gets there first is slowed by
 DELAY (the real check, then a pause), so the other request arrives while the first is
-between its check and its commit. Without the row lock the second would pass the check on
-the old version too and overwrite the first (a lost update); with it, the second waits,
-sees the new version and is shown the conflict with its own answers kept. Minutes are
-raced two ways: eight secretaries reading the next number at once, and eight starting one
-after another while the one before is still renumbering (without the meeting's lock that
-gives two minutes the same number: an IntegrityError, a 500).
-
-SQLite serialises every write and runs these tests' in-memory database on one connection,
-so they are skipped there; CI runs the whole suite on PostgreSQL too.
+between its check and its commit. Without the row lock (PostgreSQL) or the write lock
+taken when the transaction begins (SQLite) the second would pass the check on the old
+version too and overwrite the first (a lost update), or on SQLite be refused with
+"database is locked" (a 503, the typed text lost); with it, the second waits, sees the
+new version and is shown the conflict with its own answers kept. Minutes are raced two
+ways: eight secretaries reading the next number at once, and eight starting one after
+another while the one before is still renumbering (without the meeting's lock that gives
+two minutes the same number: an IntegrityError, a 500).
 """
 
 import datetime
+import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import partial
-from unittest import mock, skipUnless
+from pathlib import Path
+from unittest import mock
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -34,12 +40,15 @@ from meetings import services as meeting_services
 from meetings.models import Minute
 from plans import services
 from plans.models import Action, ProgressUpdate, Risk, current_period
+from plans.services import version_of
+from reports import services as report_services
 from tests.factories import (
     make_action,
     make_directorate,
     make_meeting,
     make_organisation,
     make_plan,
+    make_report,
     make_risk,
     make_user,
 )
@@ -47,11 +56,35 @@ from tests.factories import (
 DELAY = 0.2  # seconds the first request holds its check open
 ITERATIONS = 3
 WRITERS = 8  # secretaries adding minutes at once
-ON_POSTGRESQL = connection.vendor == "postgresql"
-SKIP_REASON = (
-    "Concurrent writers need real transactions on separate connections: SQLite (the "
-    "default test database) serialises writes, so these races run on PostgreSQL only."
-)
+ON_SQLITE = connection.vendor == "sqlite"
+
+
+def copy_test_database(path: Path) -> None:
+    """Write the (in-memory, migrated) SQLite test database, as it is now, to a file."""
+    own = connections[DEFAULT_DB_ALIAS]
+    own.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        own.connection.backup(target)
+    finally:
+        target.close()
+
+
+@contextmanager
+def file_database(path: Path | None):
+    """In this thread, the default database is the SQLite file at `path`, opened with the
+    app's own OPTIONS (as every request of the app opens it); nothing if `path` is None."""
+    if path is None:
+        yield
+        return
+    own = connections[DEFAULT_DB_ALIAS]
+    wrapper = own.__class__({**own.settings_dict, "NAME": str(path)}, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = wrapper
+    try:
+        yield
+    finally:
+        wrapper.close()
+        connections[DEFAULT_DB_ALIAS] = own
 
 
 @contextmanager
@@ -70,18 +103,20 @@ def slowed(module, name: str):
         yield
 
 
-def race(*calls: Callable, stagger: float = 0):
+def race(*calls: Callable, stagger: float = 0, database: Path | None = None):
     """Run the calls in threads released together (the nth `stagger` seconds after the
     first); each thread's result is the call's return value, or the exception it raised.
-    Each thread closes its own connection."""
+    Each thread opens its own connection (to the SQLite file `database` if given) and
+    closes it."""
     barrier = threading.Barrier(len(calls))
     results: list = [None] * len(calls)
 
     def run(index: int, call: Callable) -> None:
         try:
-            barrier.wait(timeout=10)
-            time.sleep(index * stagger)
-            results[index] = call()
+            with file_database(database):
+                barrier.wait(timeout=10)
+                time.sleep(index * stagger)
+                results[index] = call()
         except BaseException as error:  # reported by the test, not lost in the thread
             results[index] = error
         finally:
@@ -102,14 +137,20 @@ def signed_in(user) -> Client:
     return client
 
 
-@skipUnless(ON_POSTGRESQL, SKIP_REASON)
 class ConcurrencyCase(TransactionTestCase):
     """Olivia and Colin are officers in Finance and Governance; Sam the secretariat, Alex
-    the administrator. Every race runs ITERATIONS times on a fresh record."""
+    the administrator. Every race runs ITERATIONS times on a fresh record. On SQLite the
+    whole test (set-up, races, checks) runs on a database file of its own."""
 
     serialized_rollback = True
+    database: Path | None = None
 
     def setUp(self):
+        if ON_SQLITE:
+            folder = self.enterContext(tempfile.TemporaryDirectory(prefix="race-"))
+            self.database = Path(folder) / "db.sqlite3"
+            copy_test_database(self.database)
+            self.enterContext(file_database(self.database))
         council = make_organisation(name="Birmingham City Council", short_name="BCC")
         self.finance = make_directorate(
             name="Finance and Governance", short_name="FG", organisation=council
@@ -123,6 +164,9 @@ class ConcurrencyCase(TransactionTestCase):
         self.sam = make_user("sam", Role.SECRETARIAT, organisation=council)
         self.alex = make_user("alex", Role.ADMINISTRATOR, organisation=council)
         self.plan = make_plan(is_current=True)
+
+    def race(self, *calls: Callable, stagger: float = 0) -> list:
+        return race(*calls, stagger=stagger, database=self.database)
 
     def settle(self, responses, texts: list[str]) -> tuple[int, int]:
         """(winner, loser) indexes: no request failed, one saved (302), one was refused
@@ -168,7 +212,7 @@ class MonthlyUpdateRace(ConcurrencyCase):
                 before = self.history_count(action)
                 texts = [f"Olivia {iteration}: late.", f"Colin {iteration}: off track."]
                 with slowed(services, "action_version"):
-                    responses = race(
+                    responses = self.race(
                         partial(olivia.post, url, self.answers(version, "amber", texts[0])),
                         partial(colin.post, url, self.answers(version, "red", texts[1])),
                     )
@@ -206,7 +250,7 @@ class MonthlyUpdateServiceRace(ConcurrencyCase):
                     )
 
                 with slowed(services, "action_version"):
-                    results = race(
+                    results = self.race(
                         lambda: save(self.olivia, "Olivia's narrative."),
                         lambda: save(self.colin, "Colin's narrative."),
                     )
@@ -254,7 +298,7 @@ class ActionEditRace(ConcurrencyCase):
                 before = self.history_count(action)
                 texts = [f"Sam's title {iteration}", f"Alex's title {iteration}"]
                 with slowed(biip.forms, "latest_history"):
-                    responses = race(
+                    responses = self.race(
                         partial(sam.post, url, self.data(action, version, texts[0])),
                         partial(alex.post, url, self.data(action, version, texts[1])),
                     )
@@ -297,7 +341,7 @@ class RiskUpdateRace(ConcurrencyCase):
                 before = self.history_count(risk)
                 texts = [f"Olivia's mitigations {iteration}.", f"Colin's mitigations {iteration}."]
                 with slowed(services, "risk_version"):
-                    responses = race(
+                    responses = self.race(
                         partial(olivia.post, url, self.data(version, "2", texts[0])),
                         partial(colin.post, url, self.data(version, "5", texts[1])),
                     )
@@ -337,7 +381,7 @@ class MinuteEditRace(ConcurrencyCase):
                     }
 
                 with slowed(biip.forms, "latest_history"):
-                    responses = race(
+                    responses = self.race(
                         partial(sam.post, url, data(texts[0])),
                         partial(alex.post, url, data(texts[1])),
                     )
@@ -370,7 +414,7 @@ class MinuteNumberingRace(ConcurrencyCase):
                     "exemption_review_date": "",
                 }
                 with slowed(meeting_services, slow):
-                    responses = race(
+                    responses = self.race(
                         *(
                             partial(
                                 writers[n].post, urls[n % 2], {**data, "text": f"Minute by {n}."}
@@ -400,3 +444,44 @@ class MinuteNumberingRace(ConcurrencyCase):
         """Each starts while the one before is still renumbering the meeting's minutes
         (so without the meeting's lock two would give a minute the same number)."""
         self.add_minutes("renumber", stagger=DELAY / 2)
+
+
+class SectionEditRace(ConcurrencyCase):
+    """The secretariat and an administrator save the same section of a draft report."""
+
+    def test_one_edit_is_saved_and_the_other_is_shown_the_conflict(self):
+        sam, alex = signed_in(self.sam), signed_in(self.alex)
+        for iteration in range(ITERATIONS):
+            with self.subTest(iteration=iteration):
+                report = make_report(self.sam, plan=self.plan)
+                section = report.sections.get(key="finance")
+                url = reverse("report-section-edit", args=[report.pk, section.pk])
+                version = version_of(section)
+                before = self.history_count(section)
+                texts = [f"Sam's narrative {iteration}.", f"Alex's narrative {iteration}."]
+
+                def data(text, version=version):
+                    return {
+                        "seen_version": version,
+                        "heading": "Finance",
+                        "body": text,
+                        "publication_status": "public",
+                        "exemption_paragraph": "",
+                        "exemption_review_date": "",
+                    }
+
+                with slowed(report_services, "_check_version"):
+                    responses = self.race(
+                        partial(sam.post, url, data(texts[0])),
+                        partial(alex.post, url, data(texts[1])),
+                    )
+                winner, loser = self.settle(responses, texts)
+                self.assertContains(
+                    responses[loser], "Someone else saved changes while you were editing"
+                )
+                section.refresh_from_db()
+                self.assertEqual(section.body, texts[winner])
+                self.assertEqual(self.history_count(section), before + 1)
+                self.assertContains(
+                    responses[loser], f'name="seen_version" value="{version_of(section)}"'
+                )
