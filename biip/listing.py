@@ -7,7 +7,6 @@ import csv
 import io
 from operator import attrgetter
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Model
 from django.http import HttpResponse
 from django.utils.encoding import force_str
@@ -31,15 +30,26 @@ def query_string(request, **changes) -> str:
     return "?" + params.urlencode() if params else ""
 
 
-def paginate(table, request, *, per_page: int, noun: str) -> None:
-    """`per_page` rows a page; a page that is not a number shows the first, one past the
-    end the last. The caption says which rows these are ("Actions 1 to 25 of 62")."""
+def page_number(request, *, last: int) -> int:
+    """The page `?page=` asks for, always one that exists (1 to `last`): none, or not a
+    whole number, is the first; "last", or any number past the end however large, the
+    last; below 1 the first. Every list page reads its page number here."""
+    last = max(last, 1)
+    asked = request.GET.get("page", "")
+    if asked == "last":
+        return last
     try:
-        table.paginate(page=int(request.GET.get("page", 1)), per_page=per_page)
-    except (ValueError, PageNotAnInteger):
-        table.paginate(page=1, per_page=per_page)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=per_page)
+        number = int(asked)
+    except ValueError:  # not a whole number (or over Python's 4,300 digits)
+        return 1
+    return min(max(number, 1), last)
+
+
+def paginate(table, request, *, per_page: int, noun: str) -> None:
+    """`per_page` rows a page, the page from `page_number`. The caption says which rows
+    these are ("Actions 1 to 25 of 62")."""
+    table.paginate(page=1, per_page=per_page)
+    table.page = table.paginator.page(page_number(request, last=table.paginator.num_pages))
     page = table.page
     if page.paginator.count:
         table.caption = (

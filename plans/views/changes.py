@@ -5,7 +5,8 @@ the secretariat's and administrators' (plans.access.can_manage_plans); others ge
 The change log does not load the whole history: for a page it asks each history table for
 its newest `offset + PAGE_SIZE + 1` rows matching the filters and merges them in Python, then
 fetches the previous versions of the rows shown, one query per table. The number of queries
-grows with the number of tracked models, not with the number of changes.
+grows with the number of tracked models, not with the number of changes; the page number
+is bounded (MAX_PAGES), so the rows read are too.
 """
 
 import heapq
@@ -23,11 +24,16 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.manager import HistoryManager
 
+from biip.listing import page_number
 from plans.access import can_manage_plans
 from plans.models import Action
 from plans.restore import delete_action, deleted_actions, deletion_summary, restore_action
 
 PAGE_SIZE = 50
+# Each page reads the newest `offset + PAGE_SIZE + 1` rows of every history table, so the
+# pages go back this far (the newest 5,000 changes that match); older ones are reached by
+# choosing dates. A larger page number asked for shows this page.
+MAX_PAGES = 100
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
@@ -200,18 +206,18 @@ def changes(request):
     require_manager(request.user)
     form = ChangesFilter(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    try:
-        page = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = page_number(request, last=MAX_PAGES)
     entries, has_next = change_page(data, page) if not form.errors else ([], False)
+    older_by_date = has_next and page == MAX_PAGES
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "entries": entries,
         "page": page,
-        "has_next": has_next,
+        "has_next": has_next and not older_by_date,
+        "older_by_date": older_by_date,
+        "listed": f"{MAX_PAGES * PAGE_SIZE:,}",
         "query": query.urlencode(),
     }
     return render(request, "plans/changes/changes.html", context)

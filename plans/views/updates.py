@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
 from django.views.decorators.http import require_http_methods, require_safe
 
+from biip.listing import page_number
 from biip.models import Role
 from meetings.models import MeetingAction
 from plans import services
@@ -359,7 +360,8 @@ def challenge_list(request):
         .select_related(*CHALLENGE_RELATED)
         .order_by("raised_at" if status == "open" else "-raised_at", "pk")
     )
-    page = Paginator(challenges, CHALLENGES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(challenges, CHALLENGES_PER_PAGE)
+    page = paginator.page(page_number(request, last=paginator.num_pages))
     tabs = [
         {"key": key, "label": label, "count": counts[key], "current": key == status}
         for key, (label, _) in CHALLENGE_STATUSES.items()
