@@ -143,3 +143,12 @@ def test_database_url_for_sqlite_and_unknown_schemes():
     assert database_from_url("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
     with pytest.raises(Exception, match="not supported"):
         database_from_url("mysql://root@localhost/x")
+
+
+def test_sqlite_writers_take_the_lock_when_the_transaction_begins_and_wait_for_it(monkeypatch):
+    """A second writer waits for the first (tests/test_concurrency.py races them)."""
+    monkeypatch.delenv("SQLITE_LOCK_TIMEOUT", raising=False)
+    options = database_from_url("sqlite:////tmp/x.sqlite3")["OPTIONS"]
+    assert options == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    monkeypatch.setenv("SQLITE_LOCK_TIMEOUT", "5")
+    assert database_from_url("sqlite:////tmp/x.sqlite3")["OPTIONS"]["timeout"] == 5
