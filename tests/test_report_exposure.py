@@ -110,9 +110,30 @@ class PublishedVersionsShowingTest(ExposureCase):
         self.assertEqual(published_versions_showing(self.action), [self.public])
         self.assertFalse(queued.is_withdrawn)
 
-    def test_one_query(self):
+    def test_a_meeting_shows_through_its_actions_arising(self):
+        self.assertEqual(published_versions_showing(self.meeting), [self.public])
+        self.assertEqual(published_versions_showing(make_meeting()), [])
+
+    def test_a_version_generated_while_the_record_was_withheld_did_not_show_it(self):
+        self.action.publication_status = CONFIDENTIAL
+        self.action.save()
+        withdraw_version(user=self.sam, version=self.public, reason="Shows IP19-07.")
+        _, corrected = publish_report(self.sam, self.report)
+        self.assertEqual(published_versions_showing(self.action), [])
+        self.assertEqual(published_versions_showing(self.risk), [corrected])
+
+    def test_a_record_withheld_while_the_version_was_generated_counts(self):
+        _, running = request_versions(user=self.sam, report=self.report)
+        self.action.publication_status = CONFIDENTIAL
+        self.action.save()  # after it was asked for, before it finished: counted, to be safe
+        finish_version(running)
+        self.assertEqual(published_versions_showing(self.action), [running, self.public])
+
+    def test_queries_are_bounded_by_the_versions_found(self):
         with self.assertNumQueries(1):
-            published_versions_showing(self.meeting_action)
+            published_versions_showing(self.elsewhere)  # no version: one query
+        with self.assertNumQueries(2):  # the versions, the record's status then
+            published_versions_showing(self.action)
 
 
 class WarningAfterSavingTest(ExposureCase):

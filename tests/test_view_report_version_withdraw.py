@@ -4,6 +4,7 @@ happen, a reason beside its field, one button; then the version is no longer dow
 by the public, and who, when and why are recorded."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import ReportVersion
 from reports.services import request_versions
@@ -55,6 +56,9 @@ class VersionWithdrawTest(MediaRolesTestCase):
         self.assertContains(response, REASON)
         public = reverse("public-report-download", args=[self.public.pk])
         self.assertEqual(self.client.get(public).status_code, 404)
+        detail = self.client.get(self.report.get_absolute_url())
+        day = timezone.localtime(version.withdrawn_at)
+        self.assertContains(detail, f"Withdrawn on {day:%-d %B %Y}")
         # The internal record keeps its PDF for the secretariat.
         download = reverse("report-version-download", args=[self.report.pk, self.public.pk])
         self.assertEqual(self.client.get(download).status_code, 200)
