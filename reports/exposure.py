@@ -92,10 +92,12 @@ def published_versions_showing(record: Model) -> list[ReportVersion]:
 
 
 def warn_if_published(request, record: Model) -> list[ReportVersion]:
-    """After saving `record` (anything with a publication status): if it is not public
-    but published public versions show it, a warning on the next page naming them, each
-    linked to its withdrawal confirmation. Returns the versions (none if public)."""
-    if record.publication_status == PUBLIC:
+    """After saving `record` (anything with a publication status, or a meeting whose
+    minutes were withdrawn): if it is not public but published public versions show it,
+    a warning on the next page naming them, each linked to its withdrawal confirmation.
+    Returns the versions (none if public)."""
+    status = getattr(record, "publication_status", None)
+    if status == PUBLIC:
         return []
     versions = published_versions_showing(record)
     if versions:
@@ -107,13 +109,13 @@ def warn_if_published(request, record: Model) -> list[ReportVersion]:
                 for v in versions
             ),
         )
-        status = record.get_publication_status_display().lower()
+        words = PublicationStatus(status).label.lower() if status else "withheld"
         messages.warning(
             request,
             format_html(
                 "It is now {}, but the public can still download it in: {}. "
                 "Withdraw each version that must no longer be public.",
-                status,
+                words,
                 links,
             ),
         )

@@ -198,6 +198,15 @@ class WarningAfterSavingTest(ExposureCase):
         self.assertEqual(len(texts), 1)
         self.assertIn(self.withdraw_url, texts[0])
 
+    def test_a_meeting_whose_minutes_are_withdrawn(self):
+        request = RequestFactory().post("/")
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)
+        self.assertEqual(warn_if_published(request, self.meeting), [self.public])
+        (text,) = [str(message) for message in get_messages(request)]
+        self.assertIn("It is now withheld, but the public can still download it in", text)
+        self.assertIn(self.withdraw_url, text)
+
     def test_the_hook_returns_nothing_for_a_public_record(self):
         request = RequestFactory().get("/")
         request.session = SessionStore()
