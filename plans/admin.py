@@ -22,6 +22,7 @@ from plans.models import (
     Source,
     Theme,
 )
+from reports.exposure import warn_if_published
 
 
 @admin.register(Source)
@@ -100,6 +101,10 @@ class ActionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "original_due_date"
     inlines = [MilestoneInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_if_published(request, obj)
+
 
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
@@ -158,6 +163,10 @@ class RiskAdmin(SimpleHistoryAdmin):
     list_filter = ["category", "level", "escalated", "status", "publication_status"]
     search_fields = ["reference", "title", "description", "owner__name"]
     list_select_related = ["owner"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_if_published(request, obj)
 
 
 @admin.register(EscalationDecision)

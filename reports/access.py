@@ -2,7 +2,8 @@
 
 Every signed-in role reads every report, its previews and its PDFs. The secretariat and
 administrators create reports, edit their particulars and narrative, generate versions and
-finalise them. The public (not signed in) sees only the public versions of final reports.
+finalise them, and withdraw a published public version. The public (not signed in) sees
+only the public versions of final reports that have not been withdrawn.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -69,14 +70,36 @@ def get_version_for_update(user, report_pk: int, pk: int) -> ReportVersion:
     )
 
 
-def public_versions():
-    """The PDFs the public may download: public versions of final reports, ready."""
+def published_versions():
+    """Every public version that has been published: public versions of final reports,
+    ready, withdrawn or not."""
     return ReportVersion.objects.filter(
         public=True,
         draft=False,
         status=ReportVersion.Status.DONE,
         report__status=Report.Status.FINAL,
     ).exclude(file="")
+
+
+def public_versions():
+    """The PDFs the public may download: published, and not withdrawn."""
+    return published_versions().filter(withdrawn_at__isnull=True)
+
+
+def withdrawn_versions():
+    """Published versions taken back: the public page says when, in their place."""
+    return published_versions().filter(withdrawn_at__isnull=False)
+
+
+def get_version_for_withdrawal(user, report_pk: int, pk: int) -> ReportVersion:
+    """A public version the public can download now, if the user may withdraw it: 403 if
+    not, 404 for any other version (internal, draft, not ready, already withdrawn)."""
+    require_report_manager(user)
+    return get_object_or_404(
+        public_versions().select_related("report", "snapshot__cycle", "created_by"),
+        pk=pk,
+        report_id=report_pk,
+    )
 
 
 def get_public_version(pk: int) -> ReportVersion:

@@ -149,3 +149,19 @@ class SectionForm(PublicationForm):
             "body": self.cleaned_data["body"],
             **self.publication_data(),
         }
+
+
+class WithdrawalForm(forms.Form):
+    """Why a published public version is being withdrawn (kept internal)."""
+
+    reason = forms.CharField(
+        label="Why is it being withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="For the record: for example, which record it shows that is now exempt or "
+        "confidential. The public page says only that the version was withdrawn, and when.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_messages(self, {"reason": "Enter why the version is being withdrawn"})

@@ -445,6 +445,19 @@ class ReportVersion(models.Model):
     updated_at = models.DateTimeField(
         auto_now=True, help_text="Last sign of the work: asked for, started, moved on, ended"
     )
+    # A published public version taken back from the public (who, when and why; the
+    # history keeps the same). The public page says it was withdrawn and when.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_versions_withdrawn",
+    )
+    withdrawal_reason = models.TextField(
+        blank=True, help_text="Why it was withdrawn (kept internal)"
+    )
     history = History()
 
     class Meta:
@@ -459,6 +472,18 @@ class ReportVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(finished_at__isnull=True) | Q(finished_at__gte=F("created_at")),
                 name="report_version_finishes_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawal_reason=""
+                )
+                | (
+                    Q(public=True, withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawal_reason="")
+                ),
+                name="report_version_withdrawal_recorded",
+                violation_error_message="Only a public version is withdrawn, and its "
+                "withdrawal records who, when and why.",
             ),
         ]
 
@@ -483,6 +508,10 @@ class ReportVersion(models.Model):
             self.status in (self.Status.QUEUED, self.Status.RUNNING)
             and self.updated_at < timezone.now() - STALLED_AFTER
         )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def marking(self) -> str:

@@ -98,6 +98,13 @@ def section_view(section, *, public: bool) -> SectionView:
     return view
 
 
+def empty_sections(report: Report) -> list[ReportSection]:
+    """The report's sections as they stand whose document would print "No narrative has
+    been written for this section" (nothing shown once the Markdown is rendered)."""
+    sections = report.sections.order_by("order", "id")
+    return [section for section in sections if section_view(section, public=False).is_empty]
+
+
 def document_input(
     report: Report,
     *,

@@ -7,7 +7,9 @@ secretariat edits its particulars and sections (refused with `Conflict` if someo
 the record after the form was opened); `request_versions` queues an internal and a public
 PDF, generated in the background by `reports.tasks.generate_version`; `finalise_report`
 fixes a report generated from a closed cycle's snapshot, after which it is no longer
-edited and its versions are no longer marked DRAFT.
+edited and its versions are no longer marked DRAFT. `withdraw_version` takes a published
+public version back from the public, with its reason; a corrected one is generated with
+`request_versions` and takes its place.
 """
 
 import datetime
@@ -20,7 +22,7 @@ from django.utils import timezone
 from biip.models import Person, PublicationStatus
 from plans.models import ImprovementPlan
 from plans.services import version_of
-from reports.access import require_report_manager
+from reports.access import public_versions, require_report_manager
 from reports.models import Report, ReportSection, ReportVersion, Snapshot
 from reports.rendering import DocumentUnavailable, document_module
 
@@ -234,4 +236,28 @@ def retry_version(*, user: AbstractBaseUser, version: ReportVersion) -> ReportVe
     version.finished_at = None
     _save(version, user)
     _enqueue_on_commit(version)
+    return version
+
+
+@transaction.atomic
+def withdraw_version(
+    *, user: AbstractBaseUser, version: ReportVersion, reason: str
+) -> ReportVersion:
+    """Take a published public version back from the public: it is no longer downloaded,
+    and the public page says, in its place, that it was withdrawn and when. Who, when and
+    why are kept on the version and in its history."""
+    require_report_manager(user)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the version is being withdrawn."})
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if not public_versions().filter(pk=version.pk).exists():
+        raise ValidationError(
+            "Only a public version the public can download now can be withdrawn: "
+            "this one is internal, not published or already withdrawn."
+        )
+    version.withdrawn_at = timezone.now()
+    version.withdrawn_by = user
+    version.withdrawal_reason = reason
+    _save(version, user)
     return version

@@ -33,6 +33,11 @@ urlpatterns = [
         reports.version_retry,
         name="report-version-retry",
     ),
+    path(
+        "reports/<int:pk>/versions/<int:version_pk>/withdraw/",
+        reports.version_withdraw,
+        name="report-version-withdraw",
+    ),
     path("public/reports/", reports.public_report_list, name="public-reports"),
     path(
         "public/reports/<int:version_pk>/download/",

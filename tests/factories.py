@@ -248,3 +248,37 @@ def make_cycle(period: datetime.date, **kwargs):
 
     fields = {"opens_on": period.replace(day=11), "deadline": period.replace(day=22)}
     return Cycle.objects.create(period=period, **{**fields, **kwargs})
+
+
+# ---------------------------------------------------------------------------------------
+# Published public report versions (issue 18: withdrawing them).
+
+
+def finish_version(version, content: bytes = b"%PDF-1.7\n% a stand-in\n"):
+    """The version as the worker leaves it: ready, with a stored PDF (in MEDIA_ROOT: use
+    a test case with a temporary one)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import ReportVersion
+
+    version.file.save(f"v{version.number}-{version.pk}.pdf", ContentFile(content), save=False)
+    version.status = ReportVersion.Status.DONE
+    version.progress = 100
+    version.size = len(content)
+    version.pages = 1
+    version.finished_at = timezone.now()
+    version.save()
+    return version
+
+
+def publish_report(user, report, content: bytes = b"%PDF-1.7\n% public\n"):
+    """Finalise the report (if it is not final yet) through the services and generate its
+    next versions, both ready: (internal, public); the public one is published."""
+    from reports.services import finalise_report, request_versions
+
+    report.refresh_from_db()
+    if not report.is_final:
+        report = finalise_report(user=user, report=report)
+    internal, public = request_versions(user=user, report=report)
+    return finish_version(internal), finish_version(public, content)

@@ -248,7 +248,7 @@ TABLE: dict[str, Row] = {
     ),
     "report-preview": Row(pk("report")),
     "report-generate": Row(pk("report"), MANAGERS, "POST"),
-    "report-finalise": Row(pk("report"), MANAGERS, "POST"),
+    "report-finalise": Row(pk("report"), MANAGERS, "GET POST"),
     "report-version": Row(lambda c: {"pk": c.report.pk, "version_pk": c.version.pk}),
     "report-version-download": Row(
         lambda c: {"pk": c.report.pk, "version_pk": c.version.pk},
@@ -262,6 +262,21 @@ TABLE: dict[str, Row] = {
     ),
     "report-version-retry": Row(
         lambda c: {"pk": c.report.pk, "version_pk": c.version.pk}, MANAGERS, "POST"
+    ),
+    "report-version-withdraw": Row(
+        lambda c: {"pk": c.final_public.report_id, "version_pk": c.final_public.pk},
+        MANAGERS,
+        "GET POST",
+    ),
+    "report-version-withdraw@internal": Row(
+        lambda c: {"pk": c.final_internal.report_id, "version_pk": c.final_internal.pk},
+        outcomes(SIGN_IN, 403, 403, 403, 404, 404),
+        "GET POST",
+    ),
+    "report-version-withdraw@draft": Row(
+        lambda c: {"pk": c.report.pk, "version_pk": c.public_version.pk},
+        outcomes(SIGN_IN, 403, 403, 403, 404, 404),
+        "GET POST",
     ),
     "public-reports": Row(who=EVERYONE),
     "public-report-download": Row(

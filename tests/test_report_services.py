@@ -1,16 +1,19 @@
-"""The reports' services (creating, editing, finalising, queuing versions) and the
+"""The reports' services (creating, editing, finalising, queuing versions, withdrawing a
+published public version) and the
 rendering of a report's document (its input as at a moment, the public version's
 withheld sections, the common context)."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from biip.models import PublicationStatus
 from plans.services import version_of
 from reports import services
+from reports.access import public_versions
 from reports.models import Report, ReportSection, ReportVersion
 from reports.rendering import (
     DocumentUnavailable,
@@ -18,8 +21,16 @@ from reports.rendering import (
     document_module,
     render_document_html,
 )
-from tests.base import RolesTestCase
-from tests.factories import make_person, make_plan, make_report, make_report_snapshot
+from reports.services import request_versions, withdraw_version
+from tests.base import MediaRolesTestCase, RolesTestCase
+from tests.factories import (
+    finish_version,
+    make_person,
+    make_plan,
+    make_report,
+    make_report_snapshot,
+    publish_report,
+)
 
 EXEMPT = {
     "publication_status": PublicationStatus.EXEMPT,
@@ -317,3 +328,55 @@ class Rendering(RolesTestCase):
         doc = document_input(self.report, public=False, draft=True, snapshot=snapshot)
         self.assertEqual(doc.dataset.snapshot, snapshot)
         self.assertEqual(doc.previous.snapshot, earlier)
+
+
+class WithdrawVersion(MediaRolesTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.report = make_report(cls.sam, snapshot=make_report_snapshot(), title="Stock-take")
+        cls.internal, cls.public = publish_report(cls.sam, cls.report)
+
+    def test_withdraw_records_who_when_and_why(self):
+        before = timezone.now()
+        version = withdraw_version(user=self.alex, version=self.public, reason=" Shows SR-06. ")
+        version.refresh_from_db()
+        self.assertTrue(version.is_withdrawn)
+        self.assertGreaterEqual(version.withdrawn_at, before)
+        self.assertEqual(version.withdrawn_by, self.alex)
+        self.assertEqual(version.withdrawal_reason, "Shows SR-06.")
+        self.assertEqual(version.history.order_by("-history_id").first().history_user, self.alex)
+        self.assertNotIn(version, public_versions())
+
+    def test_a_reason_is_required(self):
+        with self.assertRaises(ValidationError) as raised:
+            withdraw_version(user=self.sam, version=self.public, reason="  ")
+        self.assertIn("reason", raised.exception.error_dict)
+        self.assertFalse(ReportVersion.objects.get(pk=self.public.pk).is_withdrawn)
+
+    def test_only_a_published_public_version_is_withdrawn(self):
+        draft = make_report(self.sam, title="Draft")
+        _, draft_public = request_versions(user=self.sam, report=draft)
+        finish_version(draft_public)
+        _, queued = request_versions(user=self.sam, report=self.report)
+        for version in (self.internal, draft_public, queued):
+            with self.subTest(version=str(version)), self.assertRaises(ValidationError):
+                withdraw_version(user=self.sam, version=version, reason="Why")
+        withdraw_version(user=self.sam, version=self.public, reason="Why")
+        with self.assertRaises(ValidationError):
+            withdraw_version(user=self.sam, version=self.public, reason="Again")
+        self.assertEqual(ReportVersion.objects.filter(withdrawn_at__isnull=False).count(), 1)
+
+    def test_the_database_refuses_a_withdrawal_without_its_record(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ReportVersion.objects.filter(pk=self.public.pk).update(withdrawn_at=timezone.now())
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ReportVersion.objects.filter(pk=self.internal.pk).update(
+                withdrawn_at=timezone.now(), withdrawn_by=self.sam, withdrawal_reason="x"
+            )
+
+    def test_other_roles_are_refused(self):
+        for user in (self.olivia, self.pat):
+            with self.subTest(user=user.username), self.assertRaises(PermissionDenied):
+                withdraw_version(user=user, version=self.public, reason="Why")
+        self.assertFalse(ReportVersion.objects.get(pk=self.public.pk).is_withdrawn)

@@ -44,6 +44,7 @@ from meetings.forms.editing import (
 )
 from meetings.models import Attendance, Meeting, MeetingAction
 from meetings.services import TRANSITIONS
+from reports.exposure import warn_if_published
 
 GET_POST = ["GET", "POST"]
 
@@ -168,6 +169,7 @@ def agenda_item_edit(request, pk: int):
         if form.is_valid():
             saved = form.save()
             messages.success(request, f"Item {saved.number}, “{saved.heading}”, has been saved.")
+            warn_if_published(request, saved)
             return redirect(meeting_page(item.meeting_id, f"item-{item.number}"))
     context = {
         "form": form,
@@ -245,8 +247,9 @@ def minute_edit(request, pk: int):
         minute = get_minute_for_update(request.user, pk, lock=request.method == "POST")
         form = MinuteForm(data_or_none(request), instance=copy(minute), item=minute.agenda_item)
         if form.is_valid():
-            form.save()
+            saved = form.save()
             messages.success(request, f"Minute {minute.number} has been saved.")
+            warn_if_published(request, saved)
             return redirect(meeting_page(minute.meeting_id, f"minute-{minute.number}"))
     context = {
         "form": form,
@@ -309,8 +312,9 @@ def meeting_action_edit(request, pk: int):
             action.refresh_from_db(from_queryset=MeetingAction.objects.select_for_update())
         form = MeetingActionForm(data_or_none(request), instance=copy(action))
         if form.is_valid():
-            form.save()
+            saved = form.save()
             messages.success(request, "The action arising has been saved.")
+            warn_if_published(request, saved)
             return redirect(meeting_page(action.meeting_id, "actions-arising"))
     context = {"form": form, "meeting": action.meeting, "minute": action.minute, "action": action}
     return render(request, "meetings/edit/meeting_action_form.html", context)

@@ -42,6 +42,7 @@ from plans.models import (
     Source,
     Theme,
 )
+from reports.exposure import warn_if_published
 
 GET_POST = ["GET", "POST"]
 
@@ -157,6 +158,7 @@ def action_edit(request, pk: int):
         if form.is_valid():
             saved = form.save()
             messages.success(request, f"Action {saved.reference} has been saved.")
+            warn_if_published(request, saved)
             return redirect(action_path(action.pk))
     context = {
         "form": form,

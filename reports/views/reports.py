@@ -1,7 +1,8 @@
 """The reports' pages: the list, a new report, a report (particulars, narrative sections,
 versions), editing particulars and sections, the HTML preview (internal and public),
-generating PDFs in the background and following their progress, downloading them, and
-finalising; and the public list of final reports' public versions.
+generating PDFs in the background and following their progress, downloading them,
+finalising (after a confirmation page) and withdrawing a published public version (after
+another); and the public list of final reports' public versions and withdrawals.
 
 Generation never runs in the request: `request_versions` queues two versions and the
 worker (`manage.py db_worker`) renders them; the version page refreshes itself while
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings.forms.editing import add_service_errors
@@ -29,13 +31,21 @@ from reports.access import (
     get_section_for_update,
     get_version_for_update,
     get_version_for_view,
+    get_version_for_withdrawal,
     public_versions,
     reports_for_list,
     require_report_manager,
+    withdrawn_versions,
 )
-from reports.forms import ReportCreateForm, ReportForm, SectionForm
+from reports.exposure import warn_if_published
+from reports.forms import ReportCreateForm, ReportForm, SectionForm, WithdrawalForm
 from reports.models import Report, ReportVersion
-from reports.rendering import DocumentUnavailable, document_input, render_document_html
+from reports.rendering import (
+    DocumentUnavailable,
+    document_input,
+    empty_sections,
+    render_document_html,
+)
 from reports.tasks import fail_stalled
 
 GET_POST = ["GET", "POST"]
@@ -137,7 +147,7 @@ def section_edit(request, pk: int, section_pk: int):
     form = SectionForm(data_or_none(request), instance=copy(section))
     if form.is_valid():
         try:
-            services.update_section(
+            saved = services.update_section(
                 user=request.user,
                 section=section,
                 seen_version=form.cleaned_data["seen_version"],
@@ -150,6 +160,7 @@ def section_edit(request, pk: int, section_pk: int):
             add_service_errors(form, error)
         else:
             messages.success(request, f"“{form.cleaned_data['heading']}” has been saved.")
+            warn_if_published(request, saved)
             return redirect(f"{section.report.get_absolute_url()}#section-{section.pk}")
     context = {"form": form, "section": section, "report": section.report}
     return render(request, "reports/section_edit.html", context)
@@ -181,20 +192,33 @@ def report_generate(request, pk: int):
     return redirect("report-version", pk=report.pk, version_pk=internal.pk)
 
 
-@require_POST
+@require_http_methods(GET_POST)
 @login_required
 def report_finalise(request, pk: int):
-    """Finalise the report and queue its final (unmarked) PDFs."""
+    """GET: what finalising does, the sections still empty, and whether the report reads
+    live data (then it cannot be finalised). POST: finalise it and queue its final PDFs."""
     report = get_report_for_update(request.user, pk)
-    try:
-        with transaction.atomic():
-            services.finalise_report(user=request.user, report=report)
-            internal, _ = services.request_versions(user=request.user, report=report)
-    except ValidationError as error:
-        messages.error(request, f"The report has not been finalised. {' '.join(error.messages)}")
+    if report.is_final:
+        messages.info(request, f"{report.title} is already final: nothing was changed.")
         return redirect("report", pk=report.pk)
-    messages.success(request, f"{report.title} is final. Its final PDFs are being generated.")
-    return redirect("report-version", pk=report.pk, version_pk=internal.pk)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                services.finalise_report(user=request.user, report=report)
+                internal, _ = services.request_versions(user=request.user, report=report)
+        except ValidationError as error:
+            text = " ".join(error.messages)
+            messages.error(request, f"The report has not been finalised. {text}")
+            return redirect("report", pk=report.pk)
+        messages.success(
+            request,
+            f"{report.title} is final. Version {internal.number}, internal and public, is "
+            "being generated; the public PDF is published on the public reports page once "
+            "it is ready.",
+        )
+        return redirect("report-version", pk=report.pk, version_pk=internal.pk)
+    context = {"report": report, "empty_sections": empty_sections(report)}
+    return render(request, "reports/report_finalise.html", context)
 
 
 @require_safe
@@ -246,17 +270,54 @@ def version_retry(request, pk: int, version_pk: int):
     return redirect("report-version", pk=pk, version_pk=version_pk)
 
 
+@require_http_methods(GET_POST)
+@login_required
+def version_withdraw(request, pk: int, version_pk: int):
+    """GET: what withdrawing a published public version does, and why (asked). POST:
+    withdraw it; the version page then says so."""
+    version = get_version_for_withdrawal(request.user, pk, version_pk)
+    form = WithdrawalForm(data_or_none(request))
+    if form.is_valid():
+        try:
+            saved = services.withdraw_version(
+                user=request.user, version=version, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, withdrawn_message(saved))
+            return redirect("report-version", pk=pk, version_pk=version_pk)
+    others = public_versions().filter(report=version.report).exclude(pk=version.pk)
+    context = {"form": form, "version": version, "report": version.report, "others": others}
+    return render(request, "reports/version_withdraw.html", context)
+
+
+def withdrawn_message(version: ReportVersion) -> str:
+    day = f"{timezone.localtime(version.withdrawn_at):%-d %B %Y}"
+    return (
+        f"Public version {version.number} has been withdrawn: the public can no longer "
+        f"download it, and the public reports page says it was withdrawn on {day}."
+    )
+
+
 @require_safe
 def public_report_list(request):
-    """Final reports' latest public versions, for anyone."""
+    """Final reports' latest public versions, for anyone, and the versions withdrawn (when,
+    not why): one row per report."""
     latest = public_versions().filter(report=OuterRef("report")).order_by("-number")
-    versions = (
-        public_versions()
-        .filter(pk=Subquery(latest.values("pk")[:1]))
-        .select_related("report__plan")
-        .order_by("-report__finalised_at", "-pk")
+    current = public_versions().filter(pk=Subquery(latest.values("pk")[:1]))
+    rows: dict[int, dict] = {}
+    for version in current.select_related("report__plan"):
+        rows[version.report_id] = {"report": version.report, "version": version, "withdrawn": []}
+    for version in withdrawn_versions().select_related("report__plan").order_by("-number"):
+        row = rows.setdefault(
+            version.report_id, {"report": version.report, "version": None, "withdrawn": []}
+        )
+        row["withdrawn"].append(version)
+    ordered = sorted(
+        rows.values(), key=lambda row: (row["report"].finalised_at, row["report"].pk), reverse=True
     )
-    return render(request, "reports/public_report_list.html", {"versions": versions})
+    return render(request, "reports/public_report_list.html", {"rows": ordered})
 
 
 @require_safe

@@ -73,6 +73,7 @@ FORMS = [
     ("minute-create", "sam"),
     ("meeting-action-create", "sam"),
     ("report-create", "sam"),
+    ("report-version-withdraw", "sam"),
     ("sign-in", "anonymous"),
 ]
 
