@@ -443,7 +443,7 @@ class BlankCells(CheckTestCase):
         outcome = run_check(
             self.plan, [row(ref="A-1", rag="A") + ["£2.5m saved", "Old description"]], headers
         )
-        self.assertEqual(outcome.unchanged, 1)
+        self.assertEqual(outcome.conflicts[0].changed, ["progress"])
 
 
 class Values(SimpleTestCase):
