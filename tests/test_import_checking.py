@@ -345,6 +345,13 @@ class Lookups(CheckTestCase):
         new = self.only_row(row())
         self.assertEqual(new.values["lead_officer_id"], self.kate.pk)
 
+    def test_a_version_must_be_a_whole_number(self):
+        outcome = run_check(self.plan, [row(ref="A-1") + ["v3"]], [*HEADINGS, "Version"])
+        self.assertEqual(
+            [error["message"] for error in outcome.errors],
+            ["“v3” is not a version: leave the Version column as the export wrote it"],
+        )
+
     def test_a_name_two_people_share_keeps_the_actions_lead_officer(self):
         other = make_person(name="Kate Charlton")
         make_action(plan=self.plan, reference="A-1", directorate=self.place, lead_officer=other)
