@@ -92,7 +92,32 @@ class Applying(RolesTestCase):
         self.assertEqual(
             (update.action, update.rag, update.author), (self.moved, "amber", self.sam)
         )
-        self.assertEqual(update.narrative, "RAG Amber. From the file “plan.xlsx”, imported.")
+        self.assertEqual(update.narrative, "RAG Amber.\n\nFrom the file “plan.xlsx”, imported.")
+
+    def test_progress_text_is_an_update_and_the_same_text_again_is_no_change(self):
+        headers = [*HEADINGS, "Progress update", "Version"]
+
+        def import_progress():
+            version = services.action_version(self.kept)
+            cells = row(ref="IP19-01") + ["Budget agreed by Cabinet", version]
+            outcome = run_check(self.plan, [cells], headers)
+            self.assertEqual(outcome.errors, [])
+            return applying.apply(
+                plan=self.plan, user=self.sam, outcome=outcome, file_name="tracker.csv"
+            )
+
+        self.assertEqual(import_progress().updated, 1)
+        update = ProgressUpdate.objects.get(action=self.kept)
+        self.assertEqual(
+            (update.rag, update.author, update.narrative),
+            (
+                "green",
+                self.sam,
+                "Budget agreed by Cabinet\n\nFrom the file “tracker.csv”, imported.",
+            ),
+        )
+        self.assertEqual(import_progress().updated, 0)
+        self.assertEqual(ProgressUpdate.objects.count(), 1)
 
     def conflicting(self):
         """IP19-02 as an officer left it after the file was made (an update to Red)."""

@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from biip.models import RAG
-from plans.imports.checking import Outcome, Row
+from plans.imports.checking import Outcome, Row, with_import_note
 from plans.models import Action, ImprovementPlan, current_period
 from plans.services import record_update
 
@@ -102,10 +102,9 @@ def _save_row(row: Row, user: AbstractBaseUser, file_name: str) -> None:
 
 
 def _narrative(update: dict[str, str], file_name: str) -> str:
-    source = f"From the file “{file_name}”, imported." if file_name else "Imported from a file."
-    if update["narrative"]:
-        return f"{update['narrative']}\n\n{source}"
-    return f"RAG {RAG(update['rag']).label}. {source}"
+    return with_import_note(
+        update["narrative"] or f"RAG {RAG(update['rag']).label}.", file_name or "(unnamed)"
+    )
 
 
 def _save_changes(action: Action, row, user: AbstractBaseUser) -> None:

@@ -49,6 +49,18 @@ TEXT_FIELDS = ("title", "description", "revision_reason", "success_measure")
 DATE_FIELDS = ("start_date", "original_due_date", "revised_due_date")
 PERSON_FIELDS = ("lead_officer", "lead_member")
 HONORIFICS = {"cllr", "councillor", "mr", "mrs", "ms", "miss", "dr"}
+# The note an imported monthly update's narrative ends with (so that importing the same
+# progress text again is no change).
+IMPORT_NOTE = "From the file “{name}”, imported."
+IMPORT_NOTE_AT_END = re.compile(r"\s*From the file “[^\n]*”, imported\.$")
+
+
+def with_import_note(text: str, file_name: str) -> str:
+    return f"{text}\n\n{IMPORT_NOTE.format(name=file_name)}" if text else text
+
+
+def without_import_note(text: str) -> str:
+    return IMPORT_NOTE_AT_END.sub("", text or "").strip()
 
 
 @dataclass
@@ -289,8 +301,14 @@ class RowChecker:
         if problems:
             return None
         row = self._row(number, reference, action, parsed)
-        for name, message in self._update_problems(row):
-            outcome.add_error(number, self.columns.get(name, FIELDS_BY_NAME[name].label), message)
+        if self._update_refused(row):
+            column = "rag" if "rag" in self.mapping else "progress"
+            outcome.add_error(
+                number,
+                self.columns.get(column, FIELDS_BY_NAME[column].label),
+                "A monthly update needs a RAG of Red, Amber, Green or Blue: give one in the "
+                "RAG column for this action",
+            )
             return None
         return row
 
@@ -427,7 +445,7 @@ class RowChecker:
         progress = parsed.get("progress") or ""
         if rag != action.rag:
             row.changed.append("rag")
-        if progress and progress != (action.latest_narrative or "").strip():
+        if progress and progress != without_import_note(action.latest_narrative):
             row.changed.append("progress")
         if {"rag", "progress"} & set(row.changed):
             row.update = {"rag": rag, "narrative": progress}
@@ -468,17 +486,11 @@ class RowChecker:
             return value.strftime("%d/%m/%Y")
         return str(value)
 
-    def _update_problems(self, row: Row) -> list[tuple[str, str]]:
-        """A RAG and progress text a monthly update cannot record."""
-        if row.update is None or row.update["rag"] in RATINGS:
-            return []
-        return [
-            (
-                "rag" if "rag" in self.mapping else "progress",
-                "A monthly update needs a RAG of Red, Amber, Green or Blue: give one in "
-                "the RAG column for this action",
-            )
-        ]
+    @staticmethod
+    def _update_refused(row: Row) -> bool:
+        """Whether the row's RAG and progress text are more than a monthly update takes
+        (it has no "not yet rated")."""
+        return row.update is not None and row.update["rag"] not in RATINGS
 
 
 def column_name(index: int) -> str:
