@@ -211,8 +211,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "progress",
         "Progress update",
-        "Imported as the action's description when no column is matched to Description; "
-        "otherwise not imported. Monthly updates are given on the action's update page.",
+        "On a new action, imported as its description when no column is matched to "
+        "Description. On an action already in the plan, recorded (with the RAG) as this "
+        "month's update, by you, from this file.",
         synonyms=(
             "progress",
             "update",
