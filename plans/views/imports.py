@@ -87,6 +87,7 @@ def import_mapping(request, pk: int):
                 job.status = ImportJob.Status.CHECKING
                 job.total_rows = job.rows_done = job.created_count = job.updated_count = 0
                 job.errors, job.message, job.finished_at = [], "", None
+                job.conflicts, job.chosen, job.skipped_count = [], [], 0
                 job._history_user = request.user
                 job.save()
                 jobs.start(job)
