@@ -1058,6 +1058,18 @@ class ImportJob(models.Model):
     )
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
+    conflicts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{row, reference, version, fields: [{field, file, current}]}]: rows whose "
+        "action changed since the version the file was made from",
+    )
+    chosen = models.JSONField(
+        default=list, blank=True, help_text="References of the conflicts chosen to be applied"
+    )
+    skipped_count = models.PositiveIntegerField(
+        default=0, help_text="Conflicts left as they are in the app"
+    )
     message = models.TextField(blank=True, help_text="Why the job failed, in words")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"

@@ -113,6 +113,16 @@ def action_version(action: Action) -> int:
     return version_of(action)
 
 
+def latest_version(model: type[models.Model]) -> models.Subquery:
+    """version_of() for each row of a queryset of `model`, as an annotation."""
+    history = model.history.model
+    return models.Subquery(
+        history.objects.filter(id=models.OuterRef("pk"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+
+
 def _save(obj: models.Model, user: AbstractBaseUser) -> None:
     """Validate (fields, clean() and constraints), then save with history by `user`."""
     try:

@@ -86,6 +86,9 @@ class ActionTable(SafeExport, tables.Table):
         verbose_name="Slippage (days)", accessor="original_due_date", attrs=NUMERIC
     )
     last_update = tables.Column(verbose_name="Last update", accessor="last_update_at", default="")
+    # In the exports only: the version each row was exported from, so that importing the
+    # file again can tell a row changed since (plans.imports.checking).
+    version = tables.Column(verbose_name="Version", accessor="export_version", visible=False)
 
     class Meta:
         attrs = {"class": "govuk-table app-action-table", "id": "actions-table"}

@@ -46,6 +46,19 @@ def xlsx_bytes(rows: list[list], *, cached: dict[str, str] | None = None) -> byt
     return with_cached_results(data, cached) if cached else data
 
 
+def with_sheet_xml(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML (text) passed through `change`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content.decode()).encode()
+            target.writestr(item, content)
+    return output.getvalue()
+
+
 def with_cached_results(data: bytes, cached: dict[str, str]) -> bytes:
     """The workbook with a saved result for each formula cell in `cached`."""
     source = zipfile.ZipFile(io.BytesIO(data))

@@ -1,6 +1,8 @@
 """Writing checked rows (plans.imports.applying): new actions created and changed ones
 saved, each with one history row naming the importing user; unchanged actions not saved;
-RAG set only where it differs; all rows or none."""
+RAG moved only where it differs, by a monthly update from the file; conflicts applied only
+when chosen; all rows or none. The rows carry the Version column of the action list's
+export (the actions' versions now), unless a test says otherwise."""
 
 import datetime
 from unittest import mock
@@ -9,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from biip.models import RAG
+from plans import services
 from plans.imports import applying
 from plans.models import Action, ProgressUpdate
 from tests.base import RolesTestCase
@@ -16,7 +19,7 @@ from tests.factories import make_action, make_recommendation, make_source
 from tests.import_helpers import HEADINGS, reference_data, row
 from tests.test_import_checking import run_check
 
-HEADERS = [*HEADINGS, "Kerslake ref"]
+HEADERS = [*HEADINGS, "Kerslake ref", "Version"]
 
 
 class Applying(RolesTestCase):
@@ -49,10 +52,20 @@ class Applying(RolesTestCase):
             rag=RAG.GREEN,
         )
 
-    def apply(self, rows):
-        outcome = run_check(self.plan, rows, HEADERS)
+    def versioned(self, rows):
+        """The rows with the version of their action now (blank for a new one)."""
+        actions = {a.reference: a for a in Action.objects.filter(plan=self.plan)}
+        return [
+            [*cells, services.action_version(actions[cells[0]]) if cells[0] in actions else ""]
+            for cells in rows
+        ]
+
+    def apply(self, rows, **kwargs):
+        outcome = run_check(self.plan, self.versioned(rows), HEADERS)
         self.assertEqual(outcome.errors, [])
-        return applying.apply(plan=self.plan, user=self.sam, outcome=outcome)
+        return applying.apply(
+            plan=self.plan, user=self.sam, outcome=outcome, file_name="plan.xlsx", **kwargs
+        )
 
     def rows(self):
         return [
@@ -75,14 +88,95 @@ class Applying(RolesTestCase):
             ("Review reserves", datetime.date(2019, 9, 30), RAG.RED, self.finance, self.kate),
         )
         self.assertEqual(list(new.recommendations.all()), [self.k07])
-        self.assertEqual(ProgressUpdate.objects.count(), 0, "the RAG moves, no update is made")
+        update = ProgressUpdate.objects.get()
+        self.assertEqual(
+            (update.action, update.rag, update.author), (self.moved, "amber", self.sam)
+        )
+        self.assertEqual(update.narrative, "RAG Amber.\n\nFrom the file “plan.xlsx”, imported.")
+
+    def test_progress_text_is_an_update_and_the_same_text_again_is_no_change(self):
+        headers = [*HEADINGS, "Progress update", "Version"]
+
+        def import_progress():
+            version = services.action_version(self.kept)
+            cells = row(ref="IP19-01") + ["Budget agreed by Cabinet", version]
+            outcome = run_check(self.plan, [cells], headers)
+            self.assertEqual(outcome.errors, [])
+            return applying.apply(
+                plan=self.plan, user=self.sam, outcome=outcome, file_name="tracker.csv"
+            )
+
+        self.assertEqual(import_progress().updated, 1)
+        update = ProgressUpdate.objects.get(action=self.kept)
+        self.assertEqual(
+            (update.rag, update.author, update.narrative),
+            (
+                "green",
+                self.sam,
+                "Budget agreed by Cabinet\n\nFrom the file “tracker.csv”, imported.",
+            ),
+        )
+        self.assertEqual(import_progress().updated, 0)
+        self.assertEqual(ProgressUpdate.objects.count(), 1)
+
+    def conflicting(self):
+        """IP19-02 as an officer left it after the file was made (an update to Red)."""
+        outcome = run_check(
+            self.plan, self.versioned([row(ref="IP19-02", title="Renamed") + ["K-06"]]), HEADERS
+        )
+        services.record_update(
+            user=self.sam,
+            action=self.moved,
+            period=datetime.date.today().replace(day=1),
+            rag=RAG.RED,
+            narrative="Slipping",
+            seen_version=services.action_version(self.moved),
+        )
+        return run_check(
+            self.plan,
+            [row(ref="IP19-02", title="Renamed") + ["K-06", outcome.changed[0].version]],
+            HEADERS,
+        )
+
+    def test_a_conflict_not_chosen_is_skipped_and_counted(self):
+        outcome = self.conflicting()
+        self.assertEqual((len(outcome.changed), len(outcome.conflicts)), (0, 1))
+        self.assertEqual(
+            outcome.conflicts[0].differences,
+            [
+                {"field": "Title", "file": "Renamed", "current": "Publish the savings tracker"},
+                {"field": "Recommendations", "file": "K-06", "current": "(blank)"},
+                {"field": "RAG", "file": "Green", "current": "Red"},
+            ],
+        )
+        history = self.moved.history.count()
+        result = applying.apply(plan=self.plan, user=self.sam, outcome=outcome)
+        self.assertEqual((result.updated, result.skipped), (0, 1))
+        self.moved.refresh_from_db()
+        self.assertEqual((self.moved.title, self.moved.rag), ("Publish the savings tracker", "red"))
+        self.assertEqual(self.moved.history.count(), history)
+
+    def test_a_chosen_conflict_is_applied_only_at_the_version_shown(self):
+        outcome = self.conflicting()
+        shown = outcome.conflicts[0].version
+        result = applying.apply(
+            plan=self.plan, user=self.sam, outcome=outcome, chosen={"ip19-02": shown - 1}
+        )
+        self.assertEqual((result.updated, result.skipped), (0, 1))
+        result = applying.apply(
+            plan=self.plan, user=self.sam, outcome=outcome, chosen={"IP19-02": shown}
+        )
+        self.assertEqual((result.updated, result.skipped), (1, 0))
+        self.moved.refresh_from_db()
+        self.assertEqual((self.moved.title, self.moved.rag), ("Renamed", "green"))
 
     def test_history_names_the_importing_user_and_unchanged_actions_get_none(self):
         kept_history = self.kept.history.count()
         moved_history = self.moved.history.count()
         self.apply(self.rows())
         self.assertEqual(self.kept.history.count(), kept_history)
-        self.assertEqual(self.moved.history.count(), moved_history + 1)
+        # One row for its monthly update (the RAG), one for its other fields.
+        self.assertEqual(self.moved.history.count(), moved_history + 2)
         latest = self.moved.history.latest()
         self.assertEqual(latest.history_user, self.sam)
         self.assertEqual(

@@ -98,7 +98,19 @@ class BadFiles(PrivateMedia, RolesTestCase):
         self.assert_refused("long.csv", csv_bytes(rows), "more than 20,000 rows")
         with mock.patch.object(reading, "MAX_ROWS", 10):
             rows = [HEADINGS] + [row(ref=f"A-{n}") for n in range(12)]
-            self.assert_refused("long.xlsx", xlsx_bytes(rows), "more than 10 rows", XLSX_TYPE)
+            self.assert_refused(
+                "long.xlsx", xlsx_bytes(rows), "first sheet says it has 13 rows", XLSX_TYPE
+            )
+
+    def test_a_csv_mixing_utf8_and_windows_1252_is_refused_naming_its_bad_lines(self):
+        data = (
+            "Ref,Action\r\nA-1,Café opening\r\n".encode()
+            + "A-2,Résumé of £5m savings\r\nA-3,Kiosk\r\n".encode("cp1252")
+        )
+        self.assert_refused("mixed.csv", data, "line 3 is not UTF-8")
+        response = self.client.post(self.url, {"file": upload("mixed.csv", data)})
+        self.assertNotContains(response, "CafÃ©")
+        self.assertNotContains(response, "Â£")
 
     def test_too_big(self):
         data = b"Ref,Action\n" + b"A-1,Do it\n" * (reading.MAX_BYTES // 10)

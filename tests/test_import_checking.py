@@ -92,9 +92,19 @@ class Outcomes(CheckTestCase):
         )
         self.assertEqual(outcome.errors, [])
         self.assertEqual(outcome.unchanged, 1)
-        [changed] = outcome.changed
+        # Without a Version column nothing says the file is newer: a change is a conflict.
+        self.assertEqual(outcome.changed, [])
+        [changed] = outcome.conflicts
         self.assertEqual(changed.action, moved)
         self.assertEqual(changed.changed, ["title", "rag"])
+        self.assertEqual(changed.update, {"rag": RAG.RED, "narrative": ""})
+        self.assertEqual(
+            changed.differences,
+            [
+                {"field": "Title", "file": "New title", "current": "Old title"},
+                {"field": "RAG", "file": "Red", "current": "Green"},
+            ],
+        )
         self.assertEqual([r.reference for r in outcome.new], ["IP19-03"])
         self.assertNotEqual(same.pk, None)
 
@@ -335,12 +345,19 @@ class Lookups(CheckTestCase):
         new = self.only_row(row())
         self.assertEqual(new.values["lead_officer_id"], self.kate.pk)
 
+    def test_a_version_must_be_a_whole_number(self):
+        outcome = run_check(self.plan, [row(ref="A-1") + ["v3"]], [*HEADINGS, "Version"])
+        self.assertEqual(
+            [error["message"] for error in outcome.errors],
+            ["“v3” is not a version: leave the Version column as the export wrote it"],
+        )
+
     def test_a_name_two_people_share_keeps_the_actions_lead_officer(self):
         other = make_person(name="Kate Charlton")
         make_action(plan=self.plan, reference="A-1", directorate=self.place, lead_officer=other)
         outcome = run_check(self.plan, [row(ref="A-1", directorate="Place")])
         self.assertEqual(outcome.errors, [])
-        self.assertNotIn("lead_officer_id", outcome.changed[0].changed)
+        self.assertNotIn("lead_officer_id", outcome.conflicts[0].changed)
 
     def test_a_name_that_cannot_be_told_apart(self):
         elsewhere = make_directorate(name="Elsewhere", organisation=make_organisation())
@@ -409,7 +426,7 @@ class BlankCells(CheckTestCase):
     def test_a_blank_cell_clears_its_field_but_not_the_rag(self):
         headers = [*HEADINGS, "Revised date", "Revision reason"]
         outcome = run_check(self.plan, [row(ref="A-1", rag="") + ["", ""]], headers)
-        [changed] = outcome.changed
+        [changed] = outcome.conflicts
         self.assertEqual(changed.changed, ["revision_reason", "revised_due_date"])
         self.assertNotIn("rag", changed.values)
 
@@ -419,15 +436,21 @@ class BlankCells(CheckTestCase):
 
     def test_the_progress_update_is_the_description_only_without_a_description_column(self):
         headers = [*HEADINGS, "Progress update"]
+        outcome = run_check(self.plan, [row(ref="A-9", rag="A") + ["£2.5m saved"]], headers)
+        self.assertEqual(outcome.new[0].values["description"], "£2.5m saved")
+        # On an action already in the plan it is a monthly update, not its description.
         outcome = run_check(self.plan, [row(ref="A-1", rag="A") + ["£2.5m saved"]], headers)
-        self.assertEqual(outcome.changed[0].values["description"], "£2.5m saved")
+        self.assertEqual(
+            outcome.conflicts[0].update, {"rag": RAG.AMBER, "narrative": "£2.5m saved"}
+        )
+        self.assertNotIn("description", outcome.conflicts[0].values)
         outcome = run_check(self.plan, [row(ref="A-1", rag="A") + [""]], headers)
         self.assertEqual(outcome.unchanged, 1, "a blank progress update changes nothing")
         headers = [*HEADINGS, "Progress update", "Description"]
         outcome = run_check(
             self.plan, [row(ref="A-1", rag="A") + ["£2.5m saved", "Old description"]], headers
         )
-        self.assertEqual(outcome.unchanged, 1)
+        self.assertEqual(outcome.conflicts[0].changed, ["progress"])
 
 
 class Values(SimpleTestCase):

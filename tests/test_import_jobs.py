@@ -53,7 +53,9 @@ class JobSteps(PrivateMedia, RolesTestCase):
         job.refresh_from_db()
         self.assertEqual(job.status, Status.CHECKED)
         self.assertEqual((job.total_rows, job.rows_done), (3, 3))
-        self.assertEqual((job.created_count, job.updated_count), (1, 1))
+        self.assertEqual((job.created_count, job.updated_count), (1, 0))
+        # The file has no Version column: the change to A-9 is a conflict, chosen or not.
+        self.assertEqual([c["reference"] for c in job.conflicts], ["A-9"])
         self.assertEqual(
             job.errors,
             [

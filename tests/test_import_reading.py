@@ -4,6 +4,7 @@ errors, and the limits."""
 
 import datetime
 import io
+import re
 import zipfile
 from unittest import mock
 
@@ -11,7 +12,7 @@ from django.test import SimpleTestCase
 
 from plans.imports import reading
 from plans.imports.reading import CSV, FORMULA, XLSX, BadFile, CellError
-from tests.import_helpers import HEADINGS, csv_bytes, row, xlsx_bytes
+from tests.import_helpers import HEADINGS, csv_bytes, row, with_sheet_xml, xlsx_bytes
 
 
 class KindOfFile(SimpleTestCase):
@@ -93,6 +94,118 @@ class Encodings(SimpleTestCase):
                 self.assertEqual(reading.read_headers(data, CSV), ["Ref", "Action"])
 
 
+class MixedEncodings(SimpleTestCase):
+    """A CSV in more than one encoding is refused naming its first lines that are not
+    UTF-8; one in Windows-1252 throughout is read; nothing is read garbled."""
+
+    UTF8_LINES = ["Ref,Action", "A-1,Café opening"]
+
+    def mixed(self, cp1252_lines: list[str]) -> bytes:
+        utf8 = [line.encode("utf-8") for line in self.UTF8_LINES]
+        return b"\r\n".join(utf8 + [line.encode("cp1252") for line in cp1252_lines]) + b"\r\n"
+
+    def test_utf8_and_windows_1252_lines_are_refused_naming_the_first_bad_line(self):
+        data = self.mixed(["A-2,Résumé of £5m savings"])
+        for read in (
+            lambda: reading.read_headers(data, CSV),
+            lambda: list(reading.read_rows(data, CSV, [0, 1])),
+        ):
+            with self.assertRaises(BadFile) as caught:
+                read()
+            self.assertIn("mixes two kinds of text encoding", caught.exception.message)
+            self.assertIn("line 3 is not UTF-8", caught.exception.message)
+            self.assertNotIn("Ã", caught.exception.message)
+
+    def test_only_the_first_five_bad_lines_are_named(self):
+        data = self.mixed([f"A-{n},£{n}m" for n in range(2, 10)])
+        with self.assertRaises(BadFile) as caught:
+            reading.decode(data)
+        self.assertIn("lines 3, 4, 5, 6, 7 and 3 more are not UTF-8", caught.exception.message)
+
+    def test_a_windows_1252_file_throughout_is_read(self):
+        data = "Ref,Action\r\nA-1,Café résumé £5m\r\n".encode("cp1252")
+        self.assertEqual(list(reading.read_rows(data, CSV, [1])), [(2, ["Café résumé £5m"])])
+
+    def test_bytes_in_no_known_encoding_are_refused_naming_their_line(self):
+        data = b"Ref,Action\r\nA-1,ok\r\nA-2,\x81\x8d\r\n"
+        with self.assertRaises(BadFile) as caught:
+            reading.decode(data)
+        self.assertIn("line 3 is in no encoding the importer knows", caught.exception.message)
+
+
+def declaring(rows: int, sheet_data: str) -> bytes:
+    """A workbook whose first sheet's dimension declares `rows` rows, its data replaced
+    by `sheet_data`."""
+    return with_sheet_xml(
+        xlsx_bytes([HEADINGS, row()]),
+        lambda xml: re.sub(
+            r"<sheetData>.*</sheetData>",
+            sheet_data,
+            re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:F{rows}"', xml),
+            flags=re.S,
+        ),
+    )
+
+
+class SheetSizes(SimpleTestCase):
+    """A workbook's size is known before its rows are read: declared, or counted up to
+    the limit only."""
+
+    def test_a_declared_4_million_rows_are_refused_without_reading_a_row(self):
+        # Its rows are not even XML: reading any of them would fail otherwise.
+        data = declaring(4_000_000, "<sheetData><row r=1><c>not read")
+        self.assertEqual(reading.kind_of(data, "huge.xlsx"), XLSX)
+        for read in (
+            lambda: reading.read_headers(data, XLSX),
+            lambda: list(reading.read_rows(data, XLSX, [0])),
+        ):
+            with self.assertRaises(BadFile) as caught:
+                read()
+            self.assertIn("first sheet says it has 4,000,000 rows", caught.exception.message)
+            self.assertIn("none of its rows was read", caught.exception.message)
+
+    def test_a_dimension_that_understates_is_caught_by_counting_at_upload(self):
+        rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>A-{n}</t></is></c></row>'
+                       for n in range(1, 32))  # fmt: skip
+        data = declaring(2, f"<sheetData>{rows}</sheetData>")
+        with mock.patch.object(reading, "MAX_ROWS", 20):
+            with self.assertRaises(BadFile) as caught:
+                reading.read_headers(data, XLSX)
+            self.assertIn("more than 20 rows", caught.exception.message)
+            with self.assertRaises(BadFile):
+                list(reading.read_rows(data, XLSX, [0]))
+
+    def test_a_row_numbered_past_the_limit_is_refused_however_few_rows(self):
+        far = '<row r="4000000"><c r="A4000000" t="inlineStr"><is><t>x</t></is></c></row>'
+        data = declaring(2, f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Ref</t>'
+                            f"</is></c></row>{far}</sheetData>")  # fmt: skip
+        with self.assertRaises(BadFile) as caught:
+            reading.read_headers(data, XLSX)
+        self.assertIn("more than 20,000 rows", caught.exception.message)
+
+    def test_a_sheet_without_a_dimension_is_counted(self):
+        from openpyxl import Workbook
+
+        def write_only(count: int) -> bytes:
+            workbook = Workbook(write_only=True)  # as the app's own export: no dimension
+            sheet = workbook.create_sheet("Actions")
+            sheet.append(HEADINGS)
+            for n in range(count):
+                sheet.append(row(ref=f"A-{n}"))
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            return buffer.getvalue()
+
+        self.assertNotIn(b"<dimension", zipfile.ZipFile(io.BytesIO(write_only(1))).read(
+            "xl/worksheets/sheet1.xml"))  # fmt: skip
+        with mock.patch.object(reading, "MAX_ROWS", 20):
+            self.assertEqual(reading.read_headers(write_only(20), XLSX), HEADINGS)
+            self.assertEqual(len(list(reading.read_rows(write_only(20), XLSX, [0]))), 20)
+            with self.assertRaises(BadFile) as caught:
+                reading.read_headers(write_only(21), XLSX)
+            self.assertIn("more than 20 rows", caught.exception.message)
+
+
 class Headings(SimpleTestCase):
     def test_csv_and_xlsx_headings_trimmed_and_spaces_collapsed(self):
         rows = [["  Ref. ", "Lead  Officer", None, 2019, None, None]]
@@ -129,12 +242,15 @@ class Headings(SimpleTestCase):
     def test_too_many_rows_is_refused_at_upload(self):
         rows = [HEADINGS] + [row(ref=f"A-{n}") for n in range(30)]
         with mock.patch.object(reading, "MAX_ROWS", 20):
-            for data, kind in ((csv_bytes(rows), CSV), (xlsx_bytes(rows), XLSX)):
+            for data, kind, message in (
+                (csv_bytes(rows), CSV, "more than 20 rows"),
+                (xlsx_bytes(rows), XLSX, "first sheet says it has 31 rows"),
+            ):
                 with self.subTest(kind=kind), self.assertRaises(BadFile) as caught:
                     reading.read_headers(data, kind)
-                self.assertIn("more than 20 rows", caught.exception.message)
+                self.assertIn(message, caught.exception.message)
 
-    def test_a_sheet_formatted_far_down_is_not_taken_for_a_long_one(self):
+    def test_a_sheet_formatted_far_down_declares_its_size_and_is_refused(self):
         from openpyxl import Workbook
         from openpyxl.styles import Font
 
@@ -145,8 +261,10 @@ class Headings(SimpleTestCase):
         sheet["B50"].font = Font(bold=True)
         buffer = io.BytesIO()
         workbook.save(buffer)
-        with mock.patch.object(reading, "MAX_ROWS", 20):
-            self.assertEqual(reading.read_headers(buffer.getvalue(), XLSX), HEADINGS)
+        with mock.patch.object(reading, "MAX_ROWS", 20), self.assertRaises(BadFile) as caught:
+            reading.read_headers(buffer.getvalue(), XLSX)
+        self.assertIn("first sheet says it has 50 rows", caught.exception.message)
+        self.assertIn("delete the rows below the actions", caught.exception.message)
 
     def test_inspect_gives_the_kind_and_headings(self):
         self.assertEqual(reading.inspect(xlsx_bytes([HEADINGS]), "plan.xlsx"), (XLSX, HEADINGS))

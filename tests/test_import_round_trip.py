@@ -94,6 +94,7 @@ class RoundTrip(PrivateMedia, RolesTestCase):
                 "rag": "RAG",
                 "original_due_date": "Original due date",
                 "revised_due_date": "Revised due date",
+                "version": "Version",
             },
         )
         self.client.post(reverse("import-mapping", args=[job.pk]), posted(job.mapping))

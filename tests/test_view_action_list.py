@@ -19,6 +19,7 @@ from plans.models import (
     Recommendation,
     Source,
 )
+from plans.services import action_version
 from tests.base import RolesTestCase
 from tests.factories import make_action, make_person, make_plan, make_theme, make_update
 
@@ -445,7 +446,8 @@ class ListExports(RolesTestCase):
             response["Content-Disposition"], f'attachment; filename="actions-{today:%Y-%m-%d}.csv"'
         )
         rows = csv_rows(response)
-        self.assertEqual(rows[0], COLUMNS)
+        # The exports end with the version each row was exported from (for the import).
+        self.assertEqual(rows[0], [*COLUMNS, "Version"])
         self.assertEqual(
             rows[1:],
             [
@@ -462,6 +464,7 @@ class ListExports(RolesTestCase):
                     "2019-12-31",
                     "92",
                     "2019-10-18",
+                    str(action_version(self.red)),
                 ]
             ],
         )
@@ -478,7 +481,7 @@ class ListExports(RolesTestCase):
         )
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        self.assertEqual(rows[0], COLUMNS)
+        self.assertEqual(rows[0], [*COLUMNS, "Version"])
         self.assertEqual([row[0] for row in rows[1:]], ["IP19-05", "IP19-02"])
         self.assertEqual(rows[2][6:11], ["Red", "Not assured: Red", "2019-09-30", "2019-12-31", 92])
 
@@ -664,6 +667,9 @@ class ListAsAtAPastDate(RolesTestCase):
         rows = csv_rows(response)
         self.assertEqual([row[0] for row in rows[1:]], ["IP-1"])
         self.assertEqual(rows[1][6], "Amber")
+        then = Action.history.filter(reference="IP-1", history_date__lt=aware(2019, 1, 16))
+        self.assertEqual(rows[1][-1], str(then.latest("history_date").history_id))
+        self.assertNotEqual(rows[1][-1], str(action_version(Action.objects.get(reference="IP-1"))))
 
     def test_a_date_in_the_future_is_refused_and_the_live_list_shown(self):
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)

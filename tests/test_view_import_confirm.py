@@ -72,6 +72,18 @@ class ImportConfirmTest(PrivateMedia, RolesTestCase):
         self.assertEqual(self.job.status, Status.DONE)
         self.assertEqual(sorted(Action.objects.values_list("reference", flat=True)), ["A-1", "A-2"])
 
+    def test_only_the_jobs_own_conflicts_are_kept_as_chosen(self):
+        self.job.conflicts = [
+            {"row": 2, "reference": "A-1", "version": 7, "file_version": 5, "fields": []},
+            {"row": 3, "reference": "A-2", "version": 8, "file_version": 5, "fields": []},
+        ]
+        self.job.save()
+        self.client.force_login(self.sam)
+        with mock.patch.object(jobs, "spawn"), self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url, {"apply": ["A-2", "Z-99", "x" * 5000]})
+        self.job.refresh_from_db()
+        self.assertEqual((self.job.status, self.job.chosen), (Status.IMPORTING, ["A-2"]))
+
     def test_an_administrator_confirms(self):
         response, spawn = self.post(self.alex)
         self.assertEqual(response.status_code, 302)

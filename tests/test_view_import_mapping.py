@@ -71,7 +71,8 @@ class ImportMappingTest(PrivateMedia, RolesTestCase):
             '<label class="govuk-label" for="id_theme">Theme (optional)</label>',
             html=True,
         )
-        self.assertContains(response, "A progress update is imported as the action's description")
+        self.assertContains(response, "a progress update is imported as the action's description")
+        self.assertContains(response, "recorded as this month's update, by you, from this file")
         self.assertContains(response, "A blank cell clears its field")
 
     def test_a_valid_matching_is_saved_and_the_check_starts_in_the_background(self):

@@ -5,19 +5,28 @@ Actions already in the plan (matched by reference) are saved one by one, and onl
 the file changes, so an unchanged action gets no empty history row; its history row names
 the importing user and holds its recommendations as they now are.
 
-RAG: a file's RAG column sets the action's RAG where it differs, and nothing else (no
-monthly update is created). The monthly update, with its narrative and the panel's
-assurance, remains the way an action's RAG is meant to move.
+A conflict (a row for an action changed since the version the file was made from, see
+plans.imports.checking) is applied only if the person importing chose it, and only if the
+action is still as the check page showed it; any other is skipped, and counted as such.
+
+RAG and progress: on an action already in the plan, a RAG or progress text that differs
+is recorded as this month's update by the person importing, "from the file ...", through
+plans.services.record_update (the one way an action's RAG moves, with its history and
+assurance reset). If this month already has an update, that is how record_update revises
+it: the update's history keeps the earlier version and its author.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from plans.imports.checking import Outcome
-from plans.models import Action, ImprovementPlan
+from biip.models import RAG
+from plans.imports.checking import Outcome, Row, with_import_note
+from plans.models import Action, ImprovementPlan, current_period
+from plans.services import record_update
 
 BATCH_SIZE = 500
 # Checked by the database (and by the checking step), not by full_clean: validating a
@@ -29,11 +38,21 @@ NOT_CLEANED = ["plan", "theme", "directorate", "lead_officer", "lead_member"]
 class Result:
     created: int
     updated: int
+    skipped: int = 0
 
 
-def apply(*, plan: ImprovementPlan, user: AbstractBaseUser, outcome: Outcome) -> Result:
+def apply(
+    *,
+    plan: ImprovementPlan,
+    user: AbstractBaseUser,
+    outcome: Outcome,
+    file_name: str = "",
+    chosen: dict[str, int] | None = None,
+) -> Result:
     """Create the outcome's new actions and save its changed ones, as `user`, in one
-    transaction. The outcome must have no errors."""
+    transaction. The outcome must have no errors. Of its conflicts, only those `chosen`
+    ({reference: the action's version the check page showed}) whose action is still at
+    that version are applied; the others are skipped."""
     if outcome.error_count:
         raise ValueError("An import with errors cannot be applied.")
     with transaction.atomic():
@@ -49,9 +68,43 @@ def apply(*, plan: ImprovementPlan, user: AbstractBaseUser, outcome: Outcome) ->
             if row.recommendation_ids:
                 action._history_user = user
                 action.recommendations.set(row.recommendation_ids)
-        for row in outcome.changed:
-            _save_changes(row.action, row, user)
-    return Result(created=len(outcome.new), updated=len(outcome.changed))
+        chosen = {reference.lower(): version for reference, version in (chosen or {}).items()}
+        applied = [
+            row for row in outcome.conflicts if chosen.get(row.reference.lower()) == row.version
+        ]
+        for row in [*outcome.changed, *applied]:
+            _save_row(row, user, file_name)
+    return Result(
+        created=len(outcome.new),
+        updated=len(outcome.changed) + len(applied),
+        skipped=len(outcome.conflicts) - len(applied),
+    )
+
+
+def _save_row(row: Row, user: AbstractBaseUser, file_name: str) -> None:
+    """The row's monthly update (if it has one), then its other fields."""
+    action = row.action
+    if row.update is not None:
+        record_update(
+            user=user,
+            action=action,
+            period=current_period(),
+            rag=row.update["rag"],
+            narrative=_narrative(row.update, file_name),
+            completed_on=(action.completed_on or timezone.localdate())
+            if row.update["rag"] == RAG.BLUE
+            else None,
+            seen_version=row.version,
+        )
+        action = Action.objects.get(pk=action.pk)
+    if set(row.changed) - {"rag", "progress"}:
+        _save_changes(action, row, user)
+
+
+def _narrative(update: dict[str, str], file_name: str) -> str:
+    return with_import_note(
+        update["narrative"] or f"RAG {RAG(update['rag']).label}.", file_name or "(unnamed)"
+    )
 
 
 def _save_changes(action: Action, row, user: AbstractBaseUser) -> None:

@@ -7,8 +7,18 @@ What a cell means:
 - a field whose column is "not in the file" is left as it is on actions already in the
   plan (new actions get the app's default);
 - a blank cell in a matched column clears that field, except RAG and publication status,
-  which a blank cell leaves as they are, and the progress update, which is imported (as
-  the description) only when it is not blank and no column is matched to Description.
+  which a blank cell leaves as they are, and the progress update, which is imported only
+  when it is not blank;
+- on a new action, the RAG is its starting rating and the progress update its description
+  (when no column is matched to Description); on an action already in the plan, a RAG or
+  progress update that differs is recorded as a monthly update by the person importing
+  (plans.services.record_update), never written over the action's RAG or an update;
+- a row that would change an action already in the plan is a conflict when the action
+  changed since the version the row was exported from (its Version column, the action's
+  latest history id when exported, as plans.services.version_of gives it), or when the
+  file has no Version column (nothing then says the file is the newer): its differences
+  are listed side by side (file, app) and it is imported only if the person importing
+  chooses it.
 
 The app's reference data (directorates, people, themes, recommendations) and the plan's
 actions are read once, before the rows: the number of queries does not grow with the rows.
@@ -22,12 +32,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db import models
 
-from biip.models import Directorate, Person, PublicationStatus
+from biip.models import RAG, Directorate, Person, PublicationStatus
 from plans.imports import values
 from plans.imports.fields import FIELDS_BY_NAME, normalise
 from plans.imports.values import Invalid, shown
-from plans.models import Action, ImprovementPlan, Recommendation, Theme
+from plans.models import Action, ImprovementPlan, ProgressUpdate, Recommendation, Theme
+from plans.services import RATINGS, latest_version
 
 PROGRESS_EVERY = 250
 MAX_ERRORS = 2_000
@@ -37,6 +49,18 @@ TEXT_FIELDS = ("title", "description", "revision_reason", "success_measure")
 DATE_FIELDS = ("start_date", "original_due_date", "revised_due_date")
 PERSON_FIELDS = ("lead_officer", "lead_member")
 HONORIFICS = {"cllr", "councillor", "mr", "mrs", "ms", "miss", "dr"}
+# The note an imported monthly update's narrative ends with (so that importing the same
+# progress text again is no change).
+IMPORT_NOTE = "From the file “{name}”, imported."
+IMPORT_NOTE_AT_END = re.compile(r"\s*From the file “[^\n]*”, imported\.$")
+
+
+def with_import_note(text: str, file_name: str) -> str:
+    return f"{text}\n\n{IMPORT_NOTE.format(name=file_name)}" if text else text
+
+
+def without_import_note(text: str) -> str:
+    return IMPORT_NOTE_AT_END.sub("", text or "").strip()
 
 
 @dataclass
@@ -51,6 +75,25 @@ class Row:
     values: dict[str, Any]
     recommendation_ids: set[int] | None = None
     changed: list[str] = field(default_factory=list)
+    # An action already in the plan: its RAG and progress text for a monthly update (None:
+    # no update), the version the row was exported from and the action's version now.
+    update: dict[str, str] | None = None
+    file_version: int | None = None
+    version: int = 0
+    differences: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def is_conflict(self) -> bool:
+        return bool(self.changed) and self.file_version != self.version
+
+    def as_conflict(self) -> dict:
+        return {
+            "row": self.number,
+            "reference": self.reference,
+            "version": self.version,
+            "file_version": self.file_version,
+            "fields": self.differences,
+        }
 
 
 @dataclass
@@ -61,6 +104,7 @@ class Outcome:
     error_rows: set[int] = field(default_factory=set)
     new: list[Row] = field(default_factory=list)
     changed: list[Row] = field(default_factory=list)
+    conflicts: list[Row] = field(default_factory=list)
     unchanged: int = 0
 
     def add_error(self, row: int | None, column: str, message: str) -> None:
@@ -109,20 +153,32 @@ class Lookups:
         self.directorates.update({_key(d.name): d for d in directorates})  # names first
         self.people: dict[str, list[Person]] = defaultdict(list)
         self.people_bare: dict[str, list[Person]] = defaultdict(list)
+        self.person_names: dict[int, str] = {}
         for person in Person.objects.select_related("directorate"):
+            self.person_names[person.pk] = person.name
             self.people[_key(person.name)].append(person)
             self.people_bare[_bare(person.name)].append(person)
         self.themes = list(Theme.objects.all())
+        latest_narrative = (
+            ProgressUpdate.objects.filter(action=models.OuterRef("pk"))
+            .order_by("-period")
+            .values("narrative")[:1]
+        )
         self.actions = {
             action.reference.lower(): action
-            for action in Action.objects.filter(plan=plan).select_related("directorate")
+            for action in Action.objects.filter(plan=plan)
+            .select_related("directorate")
+            .annotate(version=latest_version(Action), latest_narrative=latest_narrative)
         }
+        self.names = {("directorate", d.pk): d.name for d in directorates}
+        self.names.update({("theme", t.pk): str(t) for t in self.themes})
         self.plan_theme_ids = {a.theme_id for a in self.actions.values() if a.theme_id}
         self.recommendations: dict[str, list[Recommendation]] = defaultdict(list)
         self.action_recommendations: dict[int, set[int]] = defaultdict(set)
         if with_recommendations:
             for recommendation in Recommendation.objects.only("pk", "reference"):
                 self.recommendations[_ref_key(recommendation.reference)].append(recommendation)
+                self.names["recommendation", recommendation.pk] = recommendation.reference
             through = Action.recommendations.through.objects.filter(action__plan=plan)
             for action_id, recommendation_id in through.values_list(
                 "action_id", "recommendation_id"
@@ -244,7 +300,17 @@ class RowChecker:
             outcome.add_error(number, self.columns.get(name, FIELDS_BY_NAME[name].label), message)
         if problems:
             return None
-        return self._row(number, reference, action, parsed)
+        row = self._row(number, reference, action, parsed)
+        if self._update_refused(row):
+            column = "rag" if "rag" in self.mapping else "progress"
+            outcome.add_error(
+                number,
+                self.columns.get(column, FIELDS_BY_NAME[column].label),
+                "A monthly update needs a RAG of Red, Amber, Green or Blue: give one in the "
+                "RAG column for this action",
+            )
+            return None
+        return row
 
     def _parse(self, name: str, raw):
         """The cell as text, date, RAG or publication status; required fields filled."""
@@ -255,6 +321,8 @@ class RowChecker:
             value = values.rag(raw)
         elif name == "publication_status":
             value = values.publication_status(raw)
+        elif name == "version":
+            value = values.version(raw)
         elif name == "recommendations":
             values.check_cell(raw)
             value = raw
@@ -263,7 +331,7 @@ class RowChecker:
         if field_.required and value in (None, ""):
             raise Invalid(f"The {field_.label.lower()} is blank: every action needs one")
         limit = TEXT_LIMITS.get(name)
-        if limit and len(value) > limit:
+        if limit and isinstance(value, str) and len(value) > limit:
             raise Invalid(
                 f"{shown(value[:40] + '…' if len(value) > 40 else value)} is "
                 f"{len(value)} characters long: the {field_.label.lower()} can be at most "
@@ -357,21 +425,72 @@ class RowChecker:
         for name in ("theme", "directorate", *PERSON_FIELDS):
             if name in parsed:
                 new_values[f"{name}_id"] = parsed[name].pk if parsed[name] else None
-        for name in ("rag", "publication_status"):
-            if parsed.get(name):
-                new_values[name] = parsed[name]
-        if "description" not in parsed and parsed.get("progress"):
-            new_values["description"] = parsed["progress"]
+        if parsed.get("publication_status"):
+            new_values["publication_status"] = parsed["publication_status"]
+        if action is None:
+            if parsed.get("rag"):
+                new_values["rag"] = parsed["rag"]
+            if "description" not in parsed and parsed.get("progress"):
+                new_values["description"] = parsed["progress"]
+            return Row(number, reference, None, new_values, parsed.get("recommendations"))
         row = Row(number, reference, action, new_values, parsed.get("recommendations"))
-        if action is not None:
-            row.changed = [
-                name for name, value in new_values.items() if getattr(action, name) != value
-            ]
-            if row.recommendation_ids is not None and row.recommendation_ids != (
-                self.lookups.action_recommendations.get(action.pk, set())
-            ):
-                row.changed.append("recommendations")
+        row.file_version = parsed.get("version")
+        row.version = action.version or 0
+        row.changed = [name for name, value in new_values.items() if getattr(action, name) != value]
+        if row.recommendation_ids is not None and row.recommendation_ids != (
+            self.lookups.action_recommendations.get(action.pk, set())
+        ):
+            row.changed.append("recommendations")
+        rag = parsed.get("rag") or action.rag
+        progress = parsed.get("progress") or ""
+        if rag != action.rag:
+            row.changed.append("rag")
+        if progress and progress != without_import_note(action.latest_narrative):
+            row.changed.append("progress")
+        if {"rag", "progress"} & set(row.changed):
+            row.update = {"rag": rag, "narrative": progress}
+        row.differences = [self._difference(row, name) for name in row.changed]
         return row
+
+    def _difference(self, row: Row, name: str) -> dict[str, str]:
+        """One field a row changes, in words: its label, the file's value, the app's."""
+        action = row.action
+        if name == "rag":
+            label, new, old = "RAG", row.update["rag"], action.rag
+        elif name == "progress":
+            label, new, old = "Progress update", row.update["narrative"], action.latest_narrative
+        elif name == "recommendations":
+            label = FIELDS_BY_NAME[name].label
+            new, old = row.recommendation_ids, self.lookups.action_recommendations.get(action.pk)
+        else:
+            label = FIELDS_BY_NAME[name.removesuffix("_id")].label
+            new, old = row.values[name], getattr(action, name)
+        return {"field": label, "file": self._words(name, new), "current": self._words(name, old)}
+
+    def _words(self, name: str, value) -> str:
+        if value in (None, "", set()):
+            return "(blank)"
+        if name == "rag":
+            return RAG(value).label
+        if name == "publication_status":
+            return PublicationStatus(value).label
+        if name == "recommendations":
+            return ", ".join(
+                sorted(self.lookups.names.get(("recommendation", pk), "?") for pk in value)
+            )
+        if name in ("lead_officer_id", "lead_member_id"):
+            return self.lookups.person_names.get(value, "?")
+        if name in ("directorate_id", "theme_id"):
+            return self.lookups.names.get((name.removesuffix("_id"), value), "?")
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        return str(value)
+
+    @staticmethod
+    def _update_refused(row: Row) -> bool:
+        """Whether the row's RAG and progress text are more than a monthly update takes
+        (it has no "not yet rated")."""
+        return row.update is not None and row.update["rag"] not in RATINGS
 
 
 def column_name(index: int) -> str:
@@ -407,6 +526,8 @@ def check(
         if row is not None:
             if row.action is None:
                 outcome.new.append(row)
+            elif row.is_conflict:
+                outcome.conflicts.append(row)
             elif row.changed:
                 outcome.changed.append(row)
             else:

@@ -211,8 +211,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "progress",
         "Progress update",
-        "Imported as the action's description when no column is matched to Description; "
-        "otherwise not imported. Monthly updates are given on the action's update page.",
+        "On a new action, imported as its description when no column is matched to "
+        "Description. On an action already in the plan, recorded (with the RAG) as this "
+        "month's update, by you, from this file.",
         synonyms=(
             "progress",
             "update",
@@ -266,6 +267,15 @@ FIELDS: tuple[Field, ...] = (
         synonyms=("publication", "published"),
     ),
     Field(
+        "version",
+        "Version",
+        "The version of the action the row was exported from (the action list's export "
+        "has it). A row for an action changed since is shown beside the action as it is "
+        "now, and imported only if you choose it; without this column, every change to an "
+        "action already in the plan is shown that way.",
+        synonyms=("action version", "exported version"),
+    ),
+    Field(
         "plan",
         "Plan",
         "Checked, not imported: each row's plan (short name or title) must be this plan.",
@@ -277,9 +287,11 @@ FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 REQUIRED = tuple(field.name for field in FIELDS if field.required)
 
 # The headings of the import template: the fields' labels, which the guess matches
-# exactly. (Progress update and Plan are left out: the template has a Description column,
-# and the plan is the one imported into.)
-TEMPLATE_FIELDS = tuple(field for field in FIELDS if field.name not in ("progress", "plan"))
+# exactly. (Progress update, Plan and Version are left out: the template has a Description
+# column, the plan is the one imported into, and the template is for new actions.)
+TEMPLATE_FIELDS = tuple(
+    field for field in FIELDS if field.name not in ("progress", "plan", "version")
+)
 
 LABEL, EXACT, SAME_WORDS, HOLDS_WORDS = 4, 3, 2, 1
 

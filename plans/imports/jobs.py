@@ -22,11 +22,16 @@ from django.utils import timezone
 from plans.imports import applying, checking, reading
 from plans.imports.checking import Outcome, columns_of
 from plans.models import ImportJob
+from plans.services import Conflict
 
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = datetime.timedelta(minutes=10)
 RUNNING = (ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING)
+CHANGED_MEANWHILE = (
+    "Nothing was imported: an action changed while the file was being imported. Check "
+    "the file again to see it as it is now."
+)
 WENT_WRONG = (
     "Something went wrong while {step} the file, and nothing was imported. Try again; if "
     "it happens again, tell an administrator (import {pk})."
@@ -63,6 +68,8 @@ def run(pk: int) -> ImportJob:
             import_job(job)
     except reading.BadFile as error:
         fail(job, error.message)
+    except Conflict:
+        fail(job, CHANGED_MEANWHILE)
     except Exception:
         logger.exception("Import %s failed while %s", pk, step)
         fail(job, WENT_WRONG.format(step=step, pk=pk))
@@ -104,12 +111,16 @@ def _checked_rows(job: ImportJob) -> Outcome:
 
 def check_job(job: ImportJob) -> Outcome:
     """Check every row: the job is then checked, with its problems and what importing
-    would do (created_count new actions, updated_count changed)."""
+    would do (created_count new actions, updated_count changed, and the conflicts, which
+    are applied only if chosen)."""
     outcome = _checked_rows(job)
     job.errors = outcome.errors
     job.message = outcome.errors_note
     job.created_count = len(outcome.new)
     job.updated_count = len(outcome.changed)
+    job.conflicts = [row.as_conflict() for row in outcome.conflicts]
+    job.chosen = []
+    job.skipped_count = 0
     job.status = ImportJob.Status.CHECKED
     _save(job)
     return outcome
@@ -130,9 +141,17 @@ def import_job(job: ImportJob) -> applying.Result | None:
     with transaction.atomic():
         if ImportJob.objects.select_for_update().get(pk=job.pk).status != job.status:
             return None  # another worker finished it
-        result = applying.apply(plan=job.plan, user=job.created_by, outcome=outcome)
+        shown = {conflict["reference"]: conflict["version"] for conflict in job.conflicts}
+        result = applying.apply(
+            plan=job.plan,
+            user=job.created_by,
+            outcome=outcome,
+            file_name=job.original_name,
+            chosen={reference: shown[reference] for reference in job.chosen if reference in shown},
+        )
         job.created_count = result.created
         job.updated_count = result.updated
+        job.skipped_count = result.skipped
         job.status = ImportJob.Status.DONE
         job.message = ""
         job.finished_at = timezone.now()

@@ -6,11 +6,18 @@ for.
 Whatever cannot be read raises BadFile with a message in words for the person who chose
 the file. Limits keep one upload from holding the server: 10 MB, 200 columns, 20,000 rows.
 
+A workbook's size is checked before any of its rows is read: a first sheet whose declared
+dimension (<dimension ref="A1:F4000000"/>, at the head of the sheet's XML) goes past the
+row limit is refused at once; a sheet without one, or one whose dimension lies, is refused
+as soon as counting its rows passes the limit (the count stops there).
+
 Values come as the file holds them: text, numbers, dates (XLSX date cells), or one of two
 markers for what has no value to import: FORMULA, a formula cell saved without its result,
 and CellError, a spreadsheet error such as #N/A. CSV text is read as UTF-8 (with or without
-a byte-order mark), else as Windows-1252, the encoding Excel on Windows saves "CSV" in;
-UTF-16 with a byte-order mark (Excel's "Unicode text") is understood too.
+a byte-order mark), else, if no line of it is UTF-8 beyond plain ASCII, as Windows-1252,
+the encoding Excel on Windows saves "CSV" in; a file mixing the two (lines saved by
+different programs) is refused naming its first lines that are not UTF-8, never read
+garbled. UTF-16 with a byte-order mark (Excel's "Unicode text") is understood too.
 """
 
 import codecs
@@ -38,6 +45,11 @@ WORKBOOK_PART = "xl/workbook.xml"
 WORKBOOK_NAMES = (".xlsx", ".xlsm", ".xls")
 TEXT_NAMES = ("", ".csv", ".txt", ".tsv")
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
+DIMENSION_TAG = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*(\d*)(?::[A-Z]*(\d+))?"')
+SHEET_DATA_TAG = re.compile(rb"<(?:\w+:)?sheetData[\s/>]")
+ROW_TAG = re.compile(rb'<(?:\w+:)?row(?=[\s/>])(?:[^>]*?\sr="(\d+)")?')
+HEAD_BYTES = 64 * 1024  # the sheet's XML before its data, where the dimension is
+BAD_LINES_SHOWN = 5
 
 SAVE_AS = "Save it from your spreadsheet as an Excel workbook (.xlsx) or as CSV, and try again."
 
@@ -119,22 +131,147 @@ def _check_workbook(data: bytes) -> str:
     return XLSX
 
 
+def _worksheet_parts(reader) -> list[tuple[str, str]]:
+    """(sheet name, XML part) of each worksheet of an openpyxl ExcelReader's workbook, in
+    the workbook's order (as openpyxl finds them: the first is the one imported)."""
+    reader.read_manifest()
+    reader.read_workbook()
+    names = set(reader.archive.namelist())
+    return [
+        (sheet.name, rel.target)
+        for sheet, rel in reader.parser.find_sheets()
+        if rel.target in names and "chartsheet" not in rel.Type
+    ]
+
+
+def declared_rows(head: bytes) -> int | None:
+    """The last row a sheet's dimension declares (from the head of its XML), or None if
+    it declares none before its data."""
+    data_at = SHEET_DATA_TAG.search(head)
+    match = DIMENSION_TAG.search(head, 0, data_at.start() if data_at else len(head))
+    if match is None:
+        return None
+    last = match.group(2) or match.group(1)
+    return int(last) if last else None
+
+
+def _counted_past_limit(head: bytes, part) -> bool:
+    """Whether a sheet's XML (`head`, then what is left of the stream `part`) has a row
+    past the limit: more than MAX_ROWS + 1 rows, or one numbered beyond. Stops reading
+    there."""
+    rows, tail, done = 0, b"", False
+    while not done:
+        chunk = head or part.read(1 << 20)
+        head = b""
+        done = not chunk
+        text = tail + chunk
+        end = len(text) if done else max(0, len(text) - 256)  # a tag cut off: next time
+        for match in ROW_TAG.finditer(text):
+            if match.start() >= end:
+                break
+            rows += 1
+            if rows > MAX_ROWS + 1 or int(match.group(1) or 0) > MAX_ROWS + 1:
+                return True
+        tail = text[end:]
+    return False
+
+
+def check_sheet_sizes(data: bytes) -> None:
+    """BadFile if the first sheet declares, or has, rows past the limit (the heading row
+    and MAX_ROWS rows), or another sheet without a declared size has: before openpyxl
+    reads a row (it reads a whole sheet that declares no size when opening the workbook)."""
+    from openpyxl.reader.excel import ExcelReader
+
+    try:
+        reader = ExcelReader(io.BytesIO(data), read_only=True)
+        with reader.archive as archive:
+            for position, (name, part_name) in enumerate(_worksheet_parts(reader)):
+                with archive.open(part_name) as part:
+                    head = part.read(HEAD_BYTES)
+                    declared = declared_rows(head)
+                    if position == 0 and declared is not None and declared > MAX_ROWS + 1:
+                        raise _declares_too_many_rows(declared)
+                    counted = position == 0 or declared is None
+                    if counted and _counted_past_limit(head, part):
+                        raise _too_many_rows(MAX_ROWS, sheet=None if position == 0 else name)
+    except BadFile:
+        raise
+    except Exception:  # a damaged package: openpyxl says so when it opens the workbook
+        return
+
+
+def _declares_too_many_rows(declared: int) -> BadFile:
+    return BadFile(
+        f"The workbook's first sheet says it has {intcomma(declared)} rows: the importer "
+        f"reads at most {intcomma(MAX_ROWS)} rows of actions, so none of its rows was read. "
+        "If most of them are empty (formatted, perhaps, but with nothing in them), delete "
+        "the rows below the actions, or copy the actions into a new workbook, and try again."
+    )
+
+
 def decode(data: bytes) -> str:
     """CSV text: UTF-16 if it says so, else UTF-8 (with or without a byte-order mark),
-    else Windows-1252."""
+    else Windows-1252 if no line is UTF-8 beyond plain ASCII. BadFile, naming the first
+    lines that cannot be read, for text in more than one encoding or in neither."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines()
+    not_utf8 = [number for number, line in enumerate(lines, start=1) if not _is_utf8(line)]
+    utf8 = any(not line.isascii() and _is_utf8(line) for line in lines)
+    if utf8:
+        raise _mixed_encodings(not_utf8)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    unreadable = [number for number, line in enumerate(lines, start=1) if not _is_cp1252(line)]
     raise BadFile(
-        "The file's text could not be read. Save it from your spreadsheet as “CSV UTF-8” "
-        "and try again."
+        f"The file's text could not be read: {_lines_in_words(unreadable)} "
+        f"{'is' if len(unreadable) == 1 else 'are'} in no encoding the importer knows. "
+        "Save it from your spreadsheet as “CSV UTF-8” and try again."
+    )
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _is_cp1252(line: bytes) -> bool:
+    try:
+        line.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _lines_in_words(numbers: list[int]) -> str:
+    shown = ", ".join(str(number) for number in numbers[:BAD_LINES_SHOWN])
+    more = (
+        f" and {intcomma(len(numbers) - BAD_LINES_SHOWN)} more"
+        if (len(numbers) > BAD_LINES_SHOWN)
+        else ""
+    )
+    return f"line{'s' if len(numbers) > 1 else ''} {shown}{more}"
+
+
+def _mixed_encodings(not_utf8: list[int]) -> BadFile:
+    return BadFile(
+        "The file mixes two kinds of text encoding, so some of its letters and symbols "
+        f"(such as é or £) would be imported garbled: {_lines_in_words(not_utf8)} "
+        f"{'is' if len(not_utf8) == 1 else 'are'} not UTF-8, the encoding of the rest. "
+        "Open the file in your spreadsheet, check those lines, and save it as "
+        "“CSV UTF-8”, then try again."
     )
 
 
@@ -197,10 +334,12 @@ def _check_headers(values: list) -> list[str]:
     return headers
 
 
-def _too_many_rows(count: int) -> BadFile:
+def _too_many_rows(count: int, *, sheet: str | None = None) -> BadFile:
+    where = f"The workbook's sheet “{sheet}” has" if sheet else "The file has"
     return BadFile(
-        f"The file has more than {intcomma(MAX_ROWS)} rows of actions. Split it into files "
-        f"of at most {intcomma(MAX_ROWS)} rows and import them one after the other."
+        f"{where} more than {intcomma(MAX_ROWS)} rows. Split the actions into files "
+        f"of at most {intcomma(MAX_ROWS)} rows (each file with only the actions' sheet) "
+        "and import them one after the other."
     )
 
 
@@ -216,18 +355,12 @@ def read_headers(data: bytes, kind: str) -> list[str]:
         if text.count("\n") > MAX_ROWS + 1 and sum(1 for row in rows if any(row)) > MAX_ROWS:
             raise _too_many_rows(MAX_ROWS)
         return headers
+    check_sheet_sizes(data)
     workbook = _workbook(data)
     try:
         sheet = workbook.worksheets[0]
-        declared_rows = sheet.max_row
         sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        headers = _check_headers(list(next(rows, ())))
-        # A sheet that says it is long (perhaps only formatted far down): count its rows.
-        says_long = declared_rows is not None and declared_rows > MAX_ROWS + 1
-        if says_long and sum(1 for row in rows if not _blank(list(row))) > MAX_ROWS:
-            raise _too_many_rows(MAX_ROWS)
-        return headers
+        return _check_headers(list(next(sheet.iter_rows(values_only=True, max_row=1), ())))
     finally:
         workbook.close()
 
@@ -283,6 +416,7 @@ def _has_formulas(data: bytes) -> bool:
 
 
 def _xlsx_data(data: bytes, columns: list[int]) -> Iterator[tuple[int, list]]:
+    check_sheet_sizes(data)
     values_book = _workbook(data)
     formula_book = _workbook(data, data_only=False) if _has_formulas(data) else None
     try:
@@ -295,6 +429,8 @@ def _xlsx_data(data: bytes, columns: list[int]) -> Iterator[tuple[int, list]]:
             formula_sheet.reset_dimensions()
             formula_rows = formula_sheet.iter_rows(min_row=2)
         for number, cells in enumerate(value_rows, start=2):
+            if number > MAX_ROWS + 1:  # a row past the limit, blank or not: stop reading
+                raise _too_many_rows(MAX_ROWS)
             formulas = next(formula_rows, ()) if formula_rows is not None else ()
             yield number, [_cell_value(cells, formulas, index) for index in columns]
     finally:

@@ -196,6 +196,18 @@ def publication_status(value) -> str | None:
     return found.value
 
 
+def version(value) -> int | None:
+    """An exported version: a whole number; None for a blank cell."""
+    raw = text(value)
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise Invalid(
+            f"{shown(raw)} is not a version: leave the Version column as the export wrote it"
+        )
+    return int(raw)
+
+
 def references(value) -> list[str]:
     """References separated by commas, semicolons, slashes, spaces or new lines."""
     return [ref for ref in re.split(r"[,;/\s]+", text(value)) if ref]

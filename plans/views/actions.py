@@ -7,7 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model, Prefetch, prefetch_related_objects
+from django.db.models import F, Model, Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from meetings.models import MeetingAction
 from plans.access import can_assure, can_manage_plans, can_update_action, get_action_for_view
 from plans.filters import ActionFilter
 from plans.models import Action, Assurance
+from plans.services import latest_version
 from plans.tables import PER_PAGE, ActionTable
 
 HISTORY_RELATIONS = ("history_user", "plan", "theme", "directorate", "lead_officer", "lead_member")
@@ -60,7 +61,9 @@ def action_list(request):
     rows = filterset.qs.order_by("-plan__period_start", "reference", "id")
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        rows = rows.only(*EXPORT_FIELDS)
+        rows = rows.only(*EXPORT_FIELDS).annotate(
+            export_version=F("history_id") if filterset.day else latest_version(Action)
+        )
     table = ActionTable(rows)
     table.order_by = request.GET.get("sort")
     if export_format in EXPORT_FORMATS:

@@ -87,6 +87,7 @@ def import_mapping(request, pk: int):
                 job.status = ImportJob.Status.CHECKING
                 job.total_rows = job.rows_done = job.created_count = job.updated_count = 0
                 job.errors, job.message, job.finished_at = [], "", None
+                job.conflicts, job.chosen, job.skipped_count = [], [], 0
                 job._history_user = request.user
                 job.save()
                 jobs.start(job)
@@ -108,12 +109,14 @@ def import_detail(request, pk: int):
     importing will do, then the result."""
     job = get_job(request.user, pk)
     error_rows = {error["row"] for error in job.errors if error.get("row")}
+    conflicts = len(job.conflicts) if job.status == ImportJob.Status.CHECKED else 0
+    changed = job.updated_count + conflicts + job.skipped_count
     context = {
         "job": job,
         "plan": job.plan,
         "error_rows": len(error_rows),
         "existing": job.total_rows - job.created_count - len(error_rows),
-        "unchanged": job.total_rows - job.created_count - job.updated_count - len(error_rows),
+        "unchanged": job.total_rows - job.created_count - changed - len(error_rows),
         "Status": ImportJob.Status,
     }
     return render(request, "plans/imports/import_detail.html", context)
@@ -122,7 +125,8 @@ def import_detail(request, pk: int):
 @require_POST
 @login_required
 def import_confirm(request, pk: int):
-    """Import a checked file with no problems (in the background: all rows or none)."""
+    """Import a checked file with no problems (in the background: all rows or none), with
+    the conflicts ticked (`apply`: their references); the others are left as they are."""
     with transaction.atomic():
         job = get_job(request.user, pk, lock=True)
         if job.status != ImportJob.Status.CHECKED or job.errors:
@@ -132,6 +136,8 @@ def import_confirm(request, pk: int):
                 + ("correct its problems first." if job.errors else "it is not ready."),
             )
             return redirect("import", pk=job.pk)
+        conflicts = {conflict["reference"] for conflict in job.conflicts}
+        job.chosen = [ref for ref in request.POST.getlist("apply")[:MAX_ROWS] if ref in conflicts]
         job.status = ImportJob.Status.IMPORTING
         job.rows_done = 0
         job._history_user = request.user

@@ -44,10 +44,13 @@ class Command(BaseCommand):
 
 def describe(job: ImportJob) -> str:
     if job.status == ImportJob.Status.DONE:
-        unchanged = job.total_rows - job.created_count - job.updated_count
+        unchanged = job.total_rows - job.created_count - job.updated_count - job.skipped_count
+        skipped = ""
+        if job.skipped_count:
+            skipped = f", skipped {job.skipped_count} (changed in the app since the file)"
         return (
             f"imported: created {job.created_count}, updated {job.updated_count}, "
-            f"unchanged {unchanged}."
+            f"unchanged {unchanged}{skipped}."
         )
     if job.status == ImportJob.Status.CHECKED:
         return f"checked: {len(job.errors)} problem(s) listed."
