@@ -12,7 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from biip.models import Role
-from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Minute
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    Minute,
+    MinutesAmendment,
+)
 from plans.access import has_role, person_of
 
 CALENDAR_SALT = "meetings.calendar"
@@ -56,6 +63,14 @@ def get_public_meeting(pk: int) -> Meeting:
     """A meeting whose minutes are published; 404 for any other, so the public cannot
     tell a draft from a meeting that does not exist."""
     return get_object_or_404(Meeting.objects.published().select_related("next_meeting"), pk=pk)
+
+
+def get_amendment_for_update(user, pk: int) -> MinutesAmendment:
+    """An amendment of agreed minutes, to finish: the secretariat's and administrators'
+    (403 otherwise), 404 if there is none. Only its maker finishes it (the service)."""
+    require_meeting_manager(user)
+    rows = MinutesAmendment.objects.select_related("meeting", "made_by")
+    return get_object_or_404(rows, pk=pk)
 
 
 def get_attendance_for_update(user, pk: int) -> Attendance:
