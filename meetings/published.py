@@ -206,9 +206,15 @@ def publish(meeting: Meeting, *, user) -> MinutesPublication:
     )
 
 
-def unpublished_amendments(meeting: Meeting) -> list:
-    """The finished amendments the public does not see yet: since the last publication."""
-    publication = meeting.current_publication()
+def since_publication(amendments, publication: MinutesPublication | None) -> list:
+    """Of the finished `amendments`, those the public does not see yet: made since the
+    minutes were last published."""
     if publication is None:
         return []
-    return list(finished_amendments(meeting).filter(finished_at__gt=publication.published_at))
+    return [
+        amendment for amendment in amendments if amendment.finished_at > publication.published_at
+    ]
+
+
+def unpublished_amendments(meeting: Meeting) -> list:
+    return since_publication(finished_amendments(meeting), meeting.current_publication())

@@ -237,6 +237,15 @@ def _refuse_while_amending(meeting: Meeting) -> None:
 
 
 @transaction.atomic
+def withdraw_publication(*, user: AbstractBaseUser, meeting: Meeting) -> Meeting:
+    """Take published minutes down from the public: back to agreed."""
+    require_meeting_manager(user)
+    if not _lock(meeting).is_published:
+        raise ValidationError("Only published minutes can be withdrawn.")
+    return move_minutes(user=user, meeting=meeting, status=Meeting.Status.MINUTES_AGREED)
+
+
+@transaction.atomic
 def republish_minutes(*, user: AbstractBaseUser, meeting: Meeting):
     """Publish the amended minutes in place of the version the public sees."""
     require_meeting_manager(user)

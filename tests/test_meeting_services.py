@@ -268,23 +268,29 @@ class MoveMinutesTest(RolesTestCase):
         self.assertIsNone(self.meeting.minutes_agreed_at)
         self.assertEqual(self.meeting.minutes_agreed_on, datetime.date(2019, 2, 4))
 
-    def test_steps_back_clear_what_no_longer_holds(self):
+    def test_withdrawing_publication_clears_the_date_and_keeps_the_agreement(self):
         for status in ("held", "drafted", "agreed", "published"):
             self.move(status, agreed_at=self.february)
         self.move("agreed")
         self.assertEqual(self.meeting.status, Meeting.Status.MINUTES_AGREED)
         self.assertIsNone(self.meeting.minutes_published_on)
         self.assertEqual(self.meeting.minutes_agreed_at, self.february)
-        self.move("drafted")
-        self.assertIsNone(self.meeting.minutes_agreed_at)
-        self.assertIsNone(self.meeting.minutes_agreed_on)
+
+    def test_agreed_minutes_do_not_go_back_to_draft(self):
+        # They are corrected by an amendment, which records what changed and why.
+        for status in ("held", "drafted", "agreed"):
+            self.move(status, agreed_at=self.february)
+        with self.assertRaises(ValidationError):
+            self.move("drafted")
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.status, Meeting.Status.MINUTES_AGREED)
 
     def test_only_the_next_step_is_allowed(self):
         refused = {
             "scheduled": ["drafted", "agreed", "published", "scheduled"],
             "held": ["scheduled", "agreed", "published", "held"],
             "drafted": ["scheduled", "held", "published"],
-            "agreed": ["scheduled", "held"],
+            "agreed": ["scheduled", "held", "drafted"],
             "published": ["scheduled", "held", "drafted"],
         }
         for current, statuses in refused.items():

@@ -115,9 +115,7 @@ def minutes_withdraw(request, pk: int):
         request,
         meeting,
         "meetings/edit/confirm_withdraw.html",
-        lambda: services.move_minutes(
-            user=request.user, meeting=meeting, status=Meeting.Status.MINUTES_AGREED
-        ),
+        lambda: services.withdraw_publication(user=request.user, meeting=meeting),
         "Publication is withdrawn: the public can no longer see these minutes. The "
         "minutes are still agreed.",
     )

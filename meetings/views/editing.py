@@ -439,7 +439,9 @@ STATUS_MESSAGES = {
 
 def confirmation_page(meeting: Meeting, status: str) -> str | None:
     """The confirmation page a move to `status` goes through, if it has one: publishing,
-    and withdrawing publication."""
+    and withdrawing publication. A move not open now has none: the service refuses it."""
+    if status not in TRANSITIONS.get(meeting.status, ()):
+        return None
     if status == Meeting.Status.PUBLISHED:
         return reverse("minutes-publish", args=[meeting.pk])
     if meeting.status == Meeting.Status.PUBLISHED:
