@@ -36,6 +36,7 @@ from meetings.access import (
     get_meeting_action_for_view,
     get_meeting_for_update,
     get_minute_for_update,
+    lock_meeting_of,
     require_meeting_manager,
 )
 from meetings.forms.editing import (
@@ -349,6 +350,7 @@ def meeting_action_edit(request, pk: int):
         if refused := refuse_if_a_record(request, action.meeting):
             return refused
         if request.method == "POST":  # lock the row while checking for others' changes
+            lock_meeting_of(MeetingAction.objects, action.pk)  # first, as the services do
             action.refresh_from_db(from_queryset=MeetingAction.objects.select_for_update())
         form = MeetingActionForm(data_or_none(request), instance=copy(action))
         if form.is_valid():
