@@ -72,7 +72,8 @@ def refuse_if_a_record(request, meeting: Meeting) -> HttpResponse | None:
 def changed_labels(form) -> list[str]:
     """The fields the user changed, in words, for the amendment's record."""
     names = [name for name in form.changed_data if name != "seen_version"]
-    return [str(form.fields[name].label).lower() for name in names]
+    labels = [str(form.fields[name].label) for name in names]
+    return [label[:1].lower() + label[1:] for label in labels]
 
 
 def meeting_page(meeting_id: int, fragment: str = "") -> str:
