@@ -177,9 +177,9 @@ def save_edit(
     require_meeting_manager(user)
     with _changing(record.meeting, user) as change:
         _save(record, user)
-        key = [(KEY_KINDS[type(record)], record.pk)]
-        what = f" ({', '.join(changed)})" if changed else ""
-        change.record(f"{_name(record)} edited{what}", before=key, after=key)
+        if changed:  # saved unchanged: nothing to record
+            key = [(KEY_KINDS[type(record)], record.pk)]
+            change.record(f"{_name(record)} edited ({', '.join(changed)})", before=key, after=key)
 
 
 # Amendments of agreed minutes, and their publication
