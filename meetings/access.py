@@ -12,7 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from biip.models import Role
-from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Minute
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    Minute,
+    MinutesAmendment,
+)
 from plans.access import has_role, person_of
 
 CALENDAR_SALT = "meetings.calendar"
@@ -58,21 +65,43 @@ def get_public_meeting(pk: int) -> Meeting:
     return get_object_or_404(Meeting.objects.published().select_related("next_meeting"), pk=pk)
 
 
+def get_amendment_for_update(user, pk: int) -> MinutesAmendment:
+    """An amendment of agreed minutes, to finish: the secretariat's and administrators'
+    (403 otherwise), 404 if there is none. Only its maker finishes it (the service)."""
+    require_meeting_manager(user)
+    rows = MinutesAmendment.objects.select_related("meeting", "made_by")
+    return get_object_or_404(rows, pk=pk)
+
+
 def get_attendance_for_update(user, pk: int) -> Attendance:
     require_meeting_manager(user)
     rows = Attendance.objects.select_related("meeting", "person", "person__organisation")
     return get_object_or_404(rows, pk=pk)
 
 
+def lock_meeting_of(rows, pk: int) -> None:
+    """Lock the meeting of the record `pk` of `rows`, before the record itself: the order
+    in which meetings.services lock (meeting, then its rows), so that an edit and a
+    renumbering waiting for each other cannot deadlock."""
+    meeting_id = get_object_or_404(rows.values_list("meeting_id", flat=True), pk=pk)
+    list(Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk"))
+
+
 def get_item_for_update(user, pk: int, *, lock: bool = False) -> AgendaItem:
+    """With `lock`, the item's meeting and then the item are locked."""
     require_meeting_manager(user)
     items = AgendaItem.objects.select_related("meeting", "presenter")
+    if lock:
+        lock_meeting_of(AgendaItem.objects, pk)
     return get_object_or_404(items.select_for_update(of=("self",)) if lock else items, pk=pk)
 
 
 def get_minute_for_update(user, pk: int, *, lock: bool = False) -> Minute:
+    """With `lock`, the minute's meeting and then the minute are locked."""
     require_meeting_manager(user)
     minutes = Minute.objects.select_related("meeting", "agenda_item", "agenda_item__meeting")
+    if lock:
+        lock_meeting_of(Minute.objects, pk)
     return get_object_or_404(minutes.select_for_update(of=("self",)) if lock else minutes, pk=pk)
 
 

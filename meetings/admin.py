@@ -8,7 +8,25 @@ from meetings.models import (
     Meeting,
     MeetingAction,
     Minute,
+    MinutesAmendment,
+    MinutesPublication,
 )
+
+
+class AgreedMinutesAreARecord:
+    """Agreed minutes change only through an amendment (meetings.services), which records
+    what, why, who and when: here their agenda, minutes, actions arising and formal advice
+    are read-only and cannot be deleted."""
+
+    def _is_record(self, obj) -> bool:
+        meeting = obj if isinstance(obj, Meeting) else getattr(obj, "meeting", None)
+        return meeting is not None and meeting.minutes_are_a_record
+
+    def has_change_permission(self, request, obj=None):
+        return not self._is_record(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_record(obj) and super().has_delete_permission(request, obj)
 
 
 class AttendanceInline(admin.TabularInline):
@@ -17,7 +35,7 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(AgreedMinutesAreARecord, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["number", "heading", "presenter", "publication_status"]
@@ -41,7 +59,7 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(AgreedMinutesAreARecord, SimpleHistoryAdmin):
     list_display = ["number", "heading", "meeting", "presenter", "publication_status"]
     list_filter = ["publication_status", "meeting"]
     search_fields = ["heading", "papers"]
@@ -49,7 +67,7 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Minute)
-class MinuteAdmin(SimpleHistoryAdmin):
+class MinuteAdmin(AgreedMinutesAreARecord, SimpleHistoryAdmin):
     list_display = ["number", "meeting", "agenda_item", "publication_status"]
     list_filter = ["publication_status", "meeting"]
     search_fields = ["text"]
@@ -57,7 +75,7 @@ class MinuteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeetingAction)
-class MeetingActionAdmin(SimpleHistoryAdmin):
+class MeetingActionAdmin(AgreedMinutesAreARecord, SimpleHistoryAdmin):
     list_display = ["description", "meeting", "owner", "due_date", "status", "promoted_to"]
     list_filter = ["status", "meeting"]
     search_fields = ["description", "owner__name", "note"]
@@ -65,8 +83,37 @@ class MeetingActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FormalAdvice)
-class FormalAdviceAdmin(SimpleHistoryAdmin):
+class FormalAdviceAdmin(AgreedMinutesAreARecord, SimpleHistoryAdmin):
     list_display = ["meeting", "none_given", "advice"]
     list_filter = ["none_given"]
     search_fields = ["advice"]
     list_select_related = ["meeting"]
+
+
+@admin.register(MinutesAmendment)
+class MinutesAmendmentAdmin(SimpleHistoryAdmin):
+    """Amendments are made on the meeting page. Here the administrator can finish one its
+    maker abandoned (break-glass, in the amendment's history); none is deleted."""
+
+    list_display = ["meeting", "made_by", "opened_at", "finished_at", "touches_withheld"]
+    list_select_related = ["meeting", "made_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MinutesPublication)
+class MinutesPublicationAdmin(admin.ModelAdmin):
+    """The minutes as published: written once when published, never changed."""
+
+    list_display = ["meeting", "published_at", "published_by"]
+    list_select_related = ["meeting", "published_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,7 @@ advice."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -100,6 +101,26 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def minutes_are_a_record(self) -> bool:
+        """Agreed (and published) minutes change only through an amendment."""
+        return self.status in (self.Status.MINUTES_AGREED, self.Status.PUBLISHED)
+
+    def is_locked_for(self, user) -> bool:
+        """Agreed minutes that `user` may not change now: they have no amendment open."""
+        return self.minutes_are_a_record and self.open_amendment(user) is None
+
+    def open_amendment(self, user) -> "MinutesAmendment | None":
+        """The amendment `user` has open on these minutes, if any."""
+        return self.amendments.filter(finished_at__isnull=True, made_by=user).first()
+
+    def current_publication(self) -> "MinutesPublication | None":
+        """The minutes as last published (None if never published through the app, or
+        withdrawn)."""
+        if not self.is_published:
+            return None
+        return self.publications.order_by("-published_at", "-pk").first()
 
     @property
     def time_span(self) -> str:
@@ -313,3 +334,95 @@ class FormalAdvice(models.Model):
 
     def get_absolute_url(self):
         return reverse("meeting", args=[self.meeting_id]) + "#formal-advice"
+
+
+class MinutesAmendment(models.Model):
+    """A change to agreed minutes: why (the reason, typed when the amendment is opened),
+    who, when, and what changed (one line per change, written by meetings.services in the
+    transaction that makes the change). Open until its maker finishes it; only a finished
+    amendment is shown on the minutes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="amendments")
+    reason = models.TextField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="minutes_amendments"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changes = models.TextField(blank=True, help_text="What changed, one change a line")
+    touches_withheld = models.BooleanField(
+        default=False,
+        help_text="A change touched something withheld from the public: the public sees "
+        "only that withheld content was amended",
+    )
+    history = History()
+
+    class Meta:
+        ordering = ["meeting", "opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(finished_at__isnull=True),
+                name="one_open_amendment_per_meeting",
+                violation_error_message="Someone is already amending these minutes.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="amendment_has_reason",
+                violation_error_message="Say why the minutes are being amended.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Amendment of the minutes of {self.meeting}"
+
+    def get_absolute_url(self):
+        return reverse("meeting", args=[self.meeting_id]) + "#amendments"
+
+    @property
+    def change_list(self) -> list[str]:
+        return [line for line in self.changes.splitlines() if line]
+
+    @property
+    def amended_on(self) -> datetime.date:
+        return timezone.localtime(self.finished_at or self.opened_at).date()
+
+    @property
+    def note(self) -> str:
+        """The amendment as the internal minutes record it: what, why, who and when."""
+        who = self.made_by.get_full_name() or self.made_by.get_username()
+        return (
+            f"Amended on {self.amended_on:%-d %B %Y} by {who}: "
+            f"{'; '.join(self.change_list)}. Reason: {self.reason}"
+        )
+
+    @property
+    def public_note(self) -> str:
+        """The amendment as the public reads it: no reason and no detail when it touched
+        anything withheld."""
+        date = f"{self.amended_on:%-d %B %Y}"
+        if self.touches_withheld:
+            return f"Amended on {date}: withheld content was amended."
+        return f"Amended on {date}: {'; '.join(self.change_list)}. Reason: {self.reason}"
+
+
+class MinutesPublication(models.Model):
+    """The public version of the minutes, frozen when the secretariat published (or
+    republished) them: what the public pages and PDF show until the next publication,
+    whatever is amended meanwhile (meetings.published). Never changed once made."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="publications")
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="minutes_publications"
+    )
+    outline = models.JSONField(help_text="The public outline as published")
+
+    class Meta:
+        ordering = ["meeting", "-published_at"]
+
+    def __str__(self):
+        return f"Minutes of {self.meeting} as published on {self.published_at:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("public-meeting", args=[self.meeting_id])

@@ -4,7 +4,7 @@ agenda, minutes, actions arising, formal advice and the minutes' status
 
 from django.urls import path
 
-from meetings.views import editing
+from meetings.views import amending, editing
 
 urlpatterns = [
     path("meetings/add/", editing.meeting_create, name="meeting-create"),
@@ -38,4 +38,13 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/advice/", editing.formal_advice, name="formal-advice"),
     path("meetings/<int:pk>/status/", editing.minutes_status, name="minutes-status"),
+    path("meetings/<int:pk>/amend/", amending.minutes_amend, name="minutes-amend"),
+    path(
+        "meetings/amendments/<int:pk>/finish/",
+        amending.amendment_finish,
+        name="amendment-finish",
+    ),
+    path("meetings/<int:pk>/publish/", amending.minutes_publish, name="minutes-publish"),
+    path("meetings/<int:pk>/withdraw/", amending.minutes_withdraw, name="minutes-withdraw"),
+    path("meetings/<int:pk>/republish/", amending.minutes_republish, name="minutes-republish"),
 ]

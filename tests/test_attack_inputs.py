@@ -20,10 +20,11 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from biip.models import RAG
-from meetings.models import Attendance, FormalAdvice, Meeting
+from meetings.models import Attendance, FormalAdvice, Meeting, MinutesAmendment
 from plans.models import (
     Assurance,
     Challenge,
@@ -73,6 +74,8 @@ NOT_FILLED = {
     ("plans", "ImportJob"),
     # system records
     ("reports", "ReportVersion"),
+    # the public outline frozen at publication, made from the fields filled here
+    ("meetings", "MinutesPublication"),
 }
 APPS = ("biip", "plans", "meetings", "reports")
 
@@ -217,13 +220,16 @@ class AttackInputsCase(RolesTestCase):
         minute = make_minute(item)
         meeting_action = make_meeting_action(minute, cls.olivia.person)
         advice = FormalAdvice.objects.create(meeting=meeting, advice="A")
+        amendment = MinutesAmendment.objects.create(
+            meeting=meeting, reason="R", made_by=cls.sam, finished_at=timezone.now()
+        )
         report = make_report(cls.sam, plan=plan, title="Letter")
         cls.sections = list(report.sections.order_by("order", "pk"))
         records = [
             *(cls.council, cls.finance, cls.olivia.person, cls.pat.person, cls.sam.person),
             *(plan, theme, source, recommendation, action, milestone, update, assurance),
             *(challenge, evidence, risk, decision, indicator, value, engagement, assessment),
-            *(meeting, attendance, item, minute, meeting_action, advice, report),
+            *(meeting, attendance, item, minute, meeting_action, advice, amendment, report),
             *cls.sections,
         ]
         for obj in records[5:]:
@@ -319,6 +325,7 @@ class PagesShowTextAsText(AttackInputsCase):
             ("Minute", "text"),
             ("MeetingAction", "description"),
             ("FormalAdvice", "advice"),
+            ("MinutesAmendment", "reason"),
         ]
         content = self.page(self.sam, reverse("meeting", args=[self.meeting.pk]))
         self.assert_shown_as_text(content, *fields)
@@ -328,10 +335,14 @@ class PagesShowTextAsText(AttackInputsCase):
     def test_public_meeting_page(self):
         content = self.page(None, reverse("public-meeting", args=[self.meeting.pk]))
         self.assert_shown_as_text(
-            content, ("Meeting", "title"), ("AgendaItem", "heading"), ("Minute", "text")
+            content,
+            ("Meeting", "title"),
+            ("AgendaItem", "heading"),
+            ("Minute", "text"),
+            ("MinutesAmendment", "reason"),
         )
         content = self.page(None, reverse("public-minutes-document", args=[self.meeting.pk]))
-        self.assert_shown_as_text(content, ("Minute", "text"))
+        self.assert_shown_as_text(content, ("Minute", "text"), ("MinutesAmendment", "reason"))
 
     def test_report_preview(self):
         content = self.page(self.sam, reverse("report-preview", args=[self.report.pk]))

@@ -18,6 +18,8 @@ FROZEN_MODELS = {
     "IndicatorSnapshot",
     "MeetingActionSnapshot",
     "RecommendationSnapshot",
+    # The minutes as published (the MinutesPublication row names who published them).
+    "MinutesPublication",
 }
 
 

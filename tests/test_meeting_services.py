@@ -268,23 +268,29 @@ class MoveMinutesTest(RolesTestCase):
         self.assertIsNone(self.meeting.minutes_agreed_at)
         self.assertEqual(self.meeting.minutes_agreed_on, datetime.date(2019, 2, 4))
 
-    def test_steps_back_clear_what_no_longer_holds(self):
+    def test_withdrawing_publication_clears_the_date_and_keeps_the_agreement(self):
         for status in ("held", "drafted", "agreed", "published"):
             self.move(status, agreed_at=self.february)
         self.move("agreed")
         self.assertEqual(self.meeting.status, Meeting.Status.MINUTES_AGREED)
         self.assertIsNone(self.meeting.minutes_published_on)
         self.assertEqual(self.meeting.minutes_agreed_at, self.february)
-        self.move("drafted")
-        self.assertIsNone(self.meeting.minutes_agreed_at)
-        self.assertIsNone(self.meeting.minutes_agreed_on)
+
+    def test_agreed_minutes_do_not_go_back_to_draft(self):
+        # They are corrected by an amendment, which records what changed and why.
+        for status in ("held", "drafted", "agreed"):
+            self.move(status, agreed_at=self.february)
+        with self.assertRaises(ValidationError):
+            self.move("drafted")
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.status, Meeting.Status.MINUTES_AGREED)
 
     def test_only_the_next_step_is_allowed(self):
         refused = {
             "scheduled": ["drafted", "agreed", "published", "scheduled"],
             "held": ["scheduled", "agreed", "published", "held"],
             "drafted": ["scheduled", "held", "published"],
-            "agreed": ["scheduled", "held"],
+            "agreed": ["scheduled", "held", "drafted"],
             "published": ["scheduled", "held", "drafted"],
         }
         for current, statuses in refused.items():
@@ -375,3 +381,111 @@ class RenumberTest(TestCase):
         services.renumber(meeting, user=user)
         self.assertEqual(numbers(meeting), [(1, [1, 2]), (2, [3])])
         self.assertEqual(texts(meeting), ["F1", "F2", "S1"])
+
+
+class AmendmentTest(RolesTestCase):
+    """Agreed minutes change only through an amendment, which records each change in the
+    transaction that makes it: what (in words), why, who, when."""
+
+    def setUp(self):
+        self.meeting = make_meeting()
+        add = services.add_agenda_item
+        self.welcome = add(user=self.sam, meeting=self.meeting, heading="Welcome")
+        self.secret = add(
+            user=self.sam,
+            meeting=self.meeting,
+            heading="Secret",
+            publication_status=PublicationStatus.CONFIDENTIAL,
+        )
+        self.w1 = services.add_minute(user=self.sam, item=self.welcome, text="W1")
+        self.s1 = services.add_minute(user=self.sam, item=self.secret, text="S1")
+        Meeting.objects.filter(pk=self.meeting.pk).update(status=Meeting.Status.MINUTES_AGREED)
+        self.meeting.refresh_from_db()
+
+    def amend(self, change, reason="Corrected at the next meeting."):
+        amendment = services.open_amendment(user=self.sam, meeting=self.meeting, reason=reason)
+        change()
+        return services.finish_amendment(user=self.sam, amendment=amendment)
+
+    def test_every_change_is_refused_without_an_amendment(self):
+        before = numbers(self.meeting), texts(self.meeting)
+        refused = [
+            lambda: services.add_agenda_item(user=self.sam, meeting=self.meeting, heading="X"),
+            lambda: services.move_agenda_item(user=self.sam, item=self.welcome, up=False),
+            lambda: services.add_minute(user=self.sam, item=self.welcome, text="X"),
+            lambda: services.remove_minute(user=self.sam, minute=self.w1),
+            lambda: services.save_edit(user=self.sam, record=self.w1, changed=["minute"]),
+            lambda: services.record_formal_advice(
+                user=self.sam, meeting=self.meeting, none_given=True
+            ),
+        ]
+        for change in refused:
+            with self.assertRaises(services.MinutesAreARecord):
+                change()
+        self.assertEqual((numbers(self.meeting), texts(self.meeting)), before)
+        self.assertFalse(FormalAdvice.objects.exists())
+
+    def test_an_amendment_records_what_why_who_and_when(self):
+        def change():
+            services.add_minute(user=self.sam, item=self.welcome, text="W2")
+            services.move_agenda_item(user=self.sam, item=self.secret, up=True)
+
+        amendment = self.amend(change)
+        self.assertEqual(
+            amendment.change_list,
+            [
+                "minute 2 added under item 1; the minutes after it renumbered",
+                "item 2 moved up to 1; minutes renumbered",
+            ],
+        )
+        self.assertEqual(amendment.reason, "Corrected at the next meeting.")
+        self.assertEqual(amendment.made_by, self.sam)
+        self.assertLessEqual(amendment.opened_at, amendment.finished_at)
+        self.assertEqual(amendment.history.latest().history_user, self.sam)
+        # Moving the confidential item touched withheld content.
+        self.assertTrue(amendment.touches_withheld)
+        self.assertIn("withheld content was amended", amendment.public_note)
+        self.assertNotIn("Corrected", amendment.public_note)
+        self.assertEqual(numbers(self.meeting), [(1, [1]), (2, [2, 3])])
+        self.assertTrue(self.meeting.is_locked_for(self.sam))
+
+    def test_a_public_amendment_tells_the_public_what_and_why(self):
+        amendment = self.amend(
+            lambda: services.add_minute(user=self.sam, item=self.welcome, text="W2")
+        )
+        self.assertFalse(amendment.touches_withheld)
+        self.assertIn(
+            "minute 2 added under item 1; the minutes after it renumbered. Reason: Corrected",
+            amendment.public_note,
+        )
+
+    def test_a_refused_change_leaves_no_line_in_the_amendment(self):
+        amendment = services.open_amendment(user=self.sam, meeting=self.meeting, reason="R")
+        with self.assertRaises(ValidationError):
+            services.remove_agenda_item(user=self.sam, item=self.welcome)  # it has minutes
+        amendment.refresh_from_db()
+        self.assertEqual(amendment.changes, "")
+
+    def test_someone_elses_open_amendment_does_not_let_you_edit(self):
+        services.open_amendment(user=self.alex, meeting=self.meeting, reason="R")
+        with self.assertRaises(services.MinutesAreARecord):
+            services.add_minute(user=self.sam, item=self.welcome, text="X")
+        with self.assertRaises(ValidationError):
+            services.open_amendment(user=self.sam, meeting=self.meeting, reason="Mine")
+
+    def test_publishing_waits_for_the_amendment_to_finish(self):
+        services.open_amendment(user=self.sam, meeting=self.meeting, reason="R")
+        with self.assertRaises(ValidationError):
+            services.move_minutes(user=self.sam, meeting=self.meeting, status="published")
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.status, Meeting.Status.MINUTES_AGREED)
+
+    def test_publishing_freezes_the_public_version(self):
+        services.move_minutes(user=self.sam, meeting=self.meeting, status="published")
+        publication = self.meeting.publications.get()
+        self.assertEqual(publication.published_by, self.sam)
+        self.assertEqual(
+            [(i["number"], i["withheld"], i["heading"]) for i in publication.outline["items"]],
+            [(1, False, "Welcome"), (2, True, "")],
+        )
+        self.assertNotIn("S1", str(publication.outline))

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from meetings.access import calendar_token
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, MinutesAmendment
 from plans.models import (
     Assurance,
     Challenge,
@@ -219,6 +219,11 @@ TABLE: dict[str, Row] = {
     "meeting-action-remove": Row(pk("meeting_action"), MANAGERS, "POST"),
     "formal-advice": Row(pk("meeting"), MANAGERS, "GET POST"),
     "minutes-status": Row(pk("meeting"), MANAGERS, "GET POST"),
+    "minutes-amend": Row(pk("meeting"), MANAGERS, "GET POST"),
+    "amendment-finish": Row(pk("amendment"), MANAGERS, "POST"),
+    "minutes-publish": Row(pk("meeting"), MANAGERS, "GET POST"),
+    "minutes-withdraw": Row(pk("published"), MANAGERS, "GET POST"),
+    "minutes-republish": Row(pk("published"), MANAGERS, "GET POST"),
     "action-log": Row(),
     "action-log?_export=csv": Row(query="_export=csv", content_type=CSV, attachment=True),
     "action-log?_export=xlsx": Row(query="_export=xlsx", content_type=XLSX, attachment=True),
@@ -386,6 +391,9 @@ def make_matrix_objects(target) -> None:
     target.meeting_action = make_meeting_action(target.minute, target.olivia.person)
     target.published = make_meeting(status=Meeting.Status.PUBLISHED, is_open_to_public=True)
     make_minute(make_agenda_item(target.published))
+    target.amendment = MinutesAmendment.objects.create(
+        meeting=target.published, reason="A correction", made_by=target.sam
+    )
     # Snapshots and cycles: a closed cycle with its snapshot, and the open one.
     target.snapshot = make_report_snapshot(datetime.date(2019, 1, 1), user=target.sam)
     target.cycle = make_cycle(datetime.date(2019, 11, 1))

@@ -1,6 +1,7 @@
 """Moving the minutes on (/meetings/<pk>/status/): held, drafted, agreed (at a later
-meeting, or outside one), published; and one step back to correct them. The meeting
-page's buttons POST `status` (and `agreed_at`); GET shows the same choices as a form."""
+meeting, or outside one). The meeting page's buttons POST `status` (and `agreed_at`); GET
+shows the same choices as a form. Publishing and withdrawing are sent to their
+confirmation pages."""
 
 import datetime
 
@@ -65,8 +66,13 @@ class MinutesStatusTest(RolesTestCase):
         self.client.force_login(self.sam)
         response = self.client.get(self.url)
         self.assertContains(response, "<title>Move the minutes on")
-        self.assertContains(response, 'value="published"')
-        self.assertContains(response, "Back to drafted, to correct the minutes")
+        # Agreed minutes are published through a confirmation page, amended, never
+        # taken back to draft.
+        self.assertContains(
+            response, f'href="{reverse("minutes-publish", args=[self.meeting.pk])}"'
+        )
+        self.assertContains(response, f'href="{reverse("minutes-amend", args=[self.meeting.pk])}"')
+        self.assertNotContains(response, 'value="drafted"')
         self.assertNotContains(response, 'value="held"')
         self.assertContains(response, f'href="{self.page}" class="govuk-back-link"')
 
@@ -111,16 +117,18 @@ class MinutesStatusTest(RolesTestCase):
         self.assertEqual(self.status(), "agreed")
         self.assertEqual(self.meeting.minutes_agreed_on, timezone.localdate())
 
-    def test_publishing_and_withdrawing(self):
+    def test_publishing_and_withdrawing_go_through_their_confirmation_pages(self):
         self.set_status("agreed")
         self.client.force_login(self.sam)
         response = self.client.post(self.url, {"status": "published"})
-        self.assertEqual(self.status(), "published")
-        self.assertEqual(self.meeting.minutes_published_on, timezone.localdate())
-        self.assertEqual(messages_of(response), ["The minutes are published."])
-        self.client.post(self.url, {"status": "agreed"})
+        publish = reverse("minutes-publish", args=[self.meeting.pk])
+        self.assertRedirects(response, publish, fetch_redirect_response=False)
         self.assertEqual(self.status(), "agreed")
-        self.assertIsNone(self.meeting.minutes_published_on)
+        self.set_status("published")
+        response = self.client.post(self.url, {"status": "agreed"})
+        withdraw = reverse("minutes-withdraw", args=[self.meeting.pk])
+        self.assertRedirects(response, withdraw, fetch_redirect_response=False)
+        self.assertEqual(self.status(), "published")
 
     def test_a_move_not_open_now_is_refused_beside_the_status(self):
         self.set_status("held")

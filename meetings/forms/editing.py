@@ -489,3 +489,22 @@ class MinutesStatusForm(forms.Form):
         if self.cleaned_data["status"] == Meeting.Status.MINUTES_AGREED:
             return self.cleaned_data["agreed_on"]
         return None
+
+
+# Amending agreed minutes
+
+
+class AmendmentForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are the minutes being amended?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        strip=True,
+        help_text="For example, the panel agreed a correction to minute 44 at its meeting "
+        "of 26 February 2019. The reason is shown wherever the minutes are, with the "
+        "changes; the public sees it unless the amendment touches withheld content.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_messages(self, {"reason": "Say why the minutes are being amended"})

@@ -3,7 +3,8 @@ public pages of published meetings, and meetings as calendar files and feeds.
 
 Everything the public sees (the public pages, the public minutes and PDF, the public
 feed) is rendered from the public outline, `minutes_outline(meeting, public=True)`, which
-holds no text of anything withheld.
+holds no text of anything withheld; the public minutes as they were published
+(meetings.published), so that an amendment reaches the public only when republished.
 """
 
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from meetings import documents
 from meetings.access import get_meeting_for_view, get_public_meeting, user_of_calendar_token
 from meetings.calendar import Event, calendar
 from meetings.models import Meeting
-from meetings.outline import minutes_outline
+from meetings.published import public_minutes
 
 
 def _pdf_response(request, meeting: Meeting, *, public: bool) -> HttpResponse:
@@ -34,7 +35,8 @@ def _pdf_response(request, meeting: Meeting, *, public: bool) -> HttpResponse:
 def minutes_document(request, pk: int):
     """The whole minutes, print-ready, with what the public version withholds marked."""
     meeting = get_meeting_for_view(request.user, pk)
-    context = documents.minutes_context(minutes_outline(meeting, public=False))
+    outline_and_notes = documents.minutes_outline_and_notes(meeting, public=False)
+    context = documents.minutes_context(*outline_and_notes)
     return render(request, "meetings/documents/minutes.html", context)
 
 
@@ -49,7 +51,7 @@ def minutes_pdf(request, pk: int):
 def public_minutes_document(request, pk: int):
     """The published minutes, public items only, print-ready."""
     meeting = get_public_meeting(pk)
-    context = documents.minutes_context(minutes_outline(meeting, public=True))
+    context = documents.minutes_context(*public_minutes(meeting))
     return render(request, "meetings/documents/minutes.html", context)
 
 
@@ -70,9 +72,10 @@ def public_meeting_list(request):
 def public_meeting_detail(request, pk: int):
     """A published meeting as the public sees it: public items only, the rest withheld
     by number and reason."""
-    outline = minutes_outline(get_public_meeting(pk), public=True)
+    outline, amendment_notes = public_minutes(get_public_meeting(pk))
     context = {
         "outline": outline,
+        "amendment_notes": amendment_notes,
         "when": outline.meeting.when,
         "next_when": outline.meeting.next_meeting.when if outline.meeting.next_meeting else "",
         "advice_given": [advice for advice in outline.advice if not advice.none_given],

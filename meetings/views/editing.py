@@ -10,6 +10,12 @@ part that changed, with a message saying what was done.
 
 Edit forms work on a copy of the record, so a page showing bad input still names the
 record as it is saved.
+
+Agreed minutes are a record: the views that change the agenda, minutes, numbering,
+actions arising or formal advice refuse (`refuse_if_a_record`: an explanation, 200 to a
+GET and 409 to a POST, nothing changed) unless the user has an amendment open
+(meetings.views.amending); the services refuse too, and record each change in the
+amendment.
 """
 
 from copy import copy
@@ -18,7 +24,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,6 +36,7 @@ from meetings.access import (
     get_meeting_action_for_view,
     get_meeting_for_update,
     get_minute_for_update,
+    lock_meeting_of,
     require_meeting_manager,
 )
 from meetings.forms.editing import (
@@ -51,6 +58,23 @@ GET_POST = ["GET", "POST"]
 
 def data_or_none(request):
     return request.POST if request.method == "POST" else None
+
+
+def refuse_if_a_record(request, meeting: Meeting) -> HttpResponse | None:
+    """The page saying that agreed minutes change only through an amendment (200 to a
+    GET, 409 to a POST), or None if the user may change these minutes now."""
+    if not meeting.is_locked_for(request.user):
+        return None
+    context = {"meeting": meeting, "amending": meeting.amendments.filter(finished_at=None).first()}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "meetings/edit/minutes_are_a_record.html", context, status=status)
+
+
+def changed_labels(form) -> list[str]:
+    """The fields the user changed, in words, for the amendment's record."""
+    names = [name for name in form.changed_data if name != "seen_version"]
+    labels = [str(form.fields[name].label) for name in names]
+    return [label[:1].lower() + label[1:] for label in labels]
 
 
 def meeting_page(meeting_id: int, fragment: str = "") -> str:
@@ -146,6 +170,8 @@ def attendance_remove(request, pk: int):
 def agenda_item_create(request, pk: int):
     """A new item at the end of the agenda."""
     meeting = get_meeting_for_update(request.user, pk)
+    if refused := refuse_if_a_record(request, meeting):
+        return refused
     form = AgendaItemForm(data_or_none(request), meeting=meeting)
     if form.is_valid():
         try:
@@ -165,9 +191,12 @@ def agenda_item_create(request, pk: int):
 def agenda_item_edit(request, pk: int):
     with transaction.atomic():
         item = get_item_for_update(request.user, pk, lock=request.method == "POST")
+        if refused := refuse_if_a_record(request, item.meeting):
+            return refused
         form = AgendaItemForm(data_or_none(request), instance=copy(item), meeting=item.meeting)
         if form.is_valid():
-            saved = form.save()
+            saved = form.instance
+            services.save_edit(user=request.user, record=saved, changed=changed_labels(form))
             messages.success(request, f"Item {saved.number}, “{saved.heading}”, has been saved.")
             warn_if_published(request, saved)
             return redirect(meeting_page(item.meeting_id, f"item-{item.number}"))
@@ -186,6 +215,8 @@ def agenda_item_move(request, pk: int):
     """Swap the item with the one before it (`direction` up) or after it (down); the
     minutes are renumbered to follow."""
     item = get_item_for_update(request.user, pk)
+    if refused := refuse_if_a_record(request, item.meeting):
+        return refused
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponseBadRequest("Say which way to move the item: up or down.")
@@ -203,6 +234,8 @@ def agenda_item_move(request, pk: int):
 def agenda_item_remove(request, pk: int):
     """Remove an item with no minutes; the items after it move up a number."""
     item = get_item_for_update(request.user, pk)
+    if refused := refuse_if_a_record(request, item.meeting):
+        return refused
     try:
         services.remove_agenda_item(user=request.user, item=item)
     except ValidationError as error:
@@ -222,6 +255,8 @@ def agenda_item_remove(request, pk: int):
 def minute_create(request, pk: int):
     """A new minute at the end of the item's minutes, numbered in the meeting's run."""
     item = get_item_for_update(request.user, pk)
+    if refused := refuse_if_a_record(request, item.meeting):
+        return refused
     form = MinuteForm(data_or_none(request), item=item)
     if form.is_valid():
         try:
@@ -245,9 +280,12 @@ def minute_create(request, pk: int):
 def minute_edit(request, pk: int):
     with transaction.atomic():
         minute = get_minute_for_update(request.user, pk, lock=request.method == "POST")
+        if refused := refuse_if_a_record(request, minute.meeting):
+            return refused
         form = MinuteForm(data_or_none(request), instance=copy(minute), item=minute.agenda_item)
         if form.is_valid():
-            saved = form.save()
+            saved = form.instance
+            services.save_edit(user=request.user, record=saved, changed=changed_labels(form))
             messages.success(request, f"Minute {minute.number} has been saved.")
             warn_if_published(request, saved)
             return redirect(meeting_page(minute.meeting_id, f"minute-{minute.number}"))
@@ -266,6 +304,8 @@ def minute_edit(request, pk: int):
 def minute_remove(request, pk: int):
     """Remove a minute with no actions arising; the minutes after it move up a number."""
     minute = get_minute_for_update(request.user, pk)
+    if refused := refuse_if_a_record(request, minute.meeting):
+        return refused
     try:
         services.remove_minute(user=request.user, minute=minute)
     except ValidationError as error:
@@ -285,6 +325,8 @@ def minute_remove(request, pk: int):
 def meeting_action_create(request, pk: int):
     """An action arising against a minute, with its owner and due date."""
     minute = get_minute_for_update(request.user, pk)
+    if refused := refuse_if_a_record(request, minute.meeting):
+        return refused
     form = MeetingActionForm(data_or_none(request), minute=minute)
     if form.is_valid():
         try:
@@ -308,11 +350,15 @@ def meeting_action_edit(request, pk: int):
     require_meeting_manager(request.user)
     with transaction.atomic():
         action = get_meeting_action_for_view(request.user, pk)
+        if refused := refuse_if_a_record(request, action.meeting):
+            return refused
         if request.method == "POST":  # lock the row while checking for others' changes
+            lock_meeting_of(MeetingAction.objects, action.pk)  # first, as the services do
             action.refresh_from_db(from_queryset=MeetingAction.objects.select_for_update())
         form = MeetingActionForm(data_or_none(request), instance=copy(action))
         if form.is_valid():
-            saved = form.save()
+            saved = form.instance
+            services.save_edit(user=request.user, record=saved, changed=changed_labels(form))
             messages.success(request, "The action arising has been saved.")
             warn_if_published(request, saved)
             return redirect(meeting_page(action.meeting_id, "actions-arising"))
@@ -326,6 +372,8 @@ def meeting_action_remove(request, pk: int):
     """Remove an action arising recorded in error (not one promoted into the plan)."""
     require_meeting_manager(request.user)
     action = get_meeting_action_for_view(request.user, pk)
+    if refused := refuse_if_a_record(request, action.meeting):
+        return refused
     try:
         services.remove_meeting_action(user=request.user, action=action)
     except ValidationError as error:
@@ -345,6 +393,8 @@ def meeting_action_remove(request, pk: int):
 def formal_advice(request, pk: int):
     """Record the formal advice the panel gave, or that it gave none."""
     meeting = get_meeting_for_update(request.user, pk)
+    if refused := refuse_if_a_record(request, meeting):
+        return refused
     form = FormalAdviceForm(data_or_none(request))
     if form.is_valid():
         none_given = form.cleaned_data["given"] == FormalAdviceForm.NONE
@@ -369,27 +419,39 @@ def formal_advice(request, pk: int):
 
 
 def status_choices(meeting: Meeting) -> list[tuple[str, str]]:
-    """The moves open to the minutes now, each (status, what it means in words)."""
-    going_back = meeting.status in (Meeting.Status.MINUTES_AGREED, Meeting.Status.PUBLISHED)
+    """The moves open to the minutes on the status form, each (status, what it means in
+    words). Publishing and withdrawing publication have confirmation pages of their own
+    (meetings.views.amending) and are not among them."""
     words = {
         Meeting.Status.HELD: "Held: the meeting has taken place",
-        Meeting.Status.MINUTES_DRAFTED: "Back to drafted, to correct the minutes"
-        if going_back
-        else "Minutes drafted",
-        Meeting.Status.MINUTES_AGREED: "Withdraw publication: back to agreed"
-        if meeting.status == Meeting.Status.PUBLISHED
-        else "Minutes agreed",
-        Meeting.Status.PUBLISHED: "Publish the minutes: the public can read their public parts",
+        Meeting.Status.MINUTES_DRAFTED: "Minutes drafted",
+        Meeting.Status.MINUTES_AGREED: "Minutes agreed",
     }
-    return [(status, words[status]) for status in TRANSITIONS.get(meeting.status, ())]
+    return [
+        (status, words[status])
+        for status in TRANSITIONS.get(meeting.status, ())
+        if status in words and meeting.status != Meeting.Status.PUBLISHED
+    ]
 
 
 STATUS_MESSAGES = {
     Meeting.Status.HELD: "The meeting is marked as held.",
     Meeting.Status.MINUTES_DRAFTED: "The minutes are marked as drafted.",
-    Meeting.Status.MINUTES_AGREED: "The minutes are marked as agreed.",
-    Meeting.Status.PUBLISHED: "The minutes are published.",
+    Meeting.Status.MINUTES_AGREED: "The minutes are marked as agreed. From now on they "
+    "change only through an amendment.",
 }
+
+
+def confirmation_page(meeting: Meeting, status: str) -> str | None:
+    """The confirmation page a move to `status` goes through, if it has one: publishing,
+    and withdrawing publication. A move not open now has none: the service refuses it."""
+    if status not in TRANSITIONS.get(meeting.status, ()):
+        return None
+    if status == Meeting.Status.PUBLISHED:
+        return reverse("minutes-publish", args=[meeting.pk])
+    if meeting.status == Meeting.Status.PUBLISHED:
+        return reverse("minutes-withdraw", args=[meeting.pk])
+    return None
 
 
 @require_http_methods(GET_POST)
@@ -397,10 +459,13 @@ STATUS_MESSAGES = {
 def minutes_status(request, pk: int):
     """Move the minutes on (POST `status`, with `agreed_at` a later meeting's id, or
     `agreed_on` a date, when they are agreed). GET shows the choices; a refused move is
-    shown again with the reason beside the field."""
+    shown again with the reason beside the field. A move to publish, or back from
+    published, is sent to its confirmation page, changing nothing."""
     meeting = get_meeting_for_update(request.user, pk)
     form = MinutesStatusForm(data_or_none(request), meeting=meeting)
     if form.is_valid():
+        if confirm := confirmation_page(meeting, form.cleaned_data["status"]):
+            return redirect(confirm)
         try:
             services.move_minutes(
                 user=request.user,

@@ -114,7 +114,8 @@ class MinutingAMeetingTest(BrowserTestCase):
         expect(actions).to_contain_text(PUBLIC_ACTION)
         expect(actions).to_contain_text(SECRET_ACTION)
 
-        # Drafted, agreed outside a meeting, then published on the minutes' status page.
+        # Drafted, agreed outside a meeting, then published through the confirmation page,
+        # which says what will happen.
         page.get_by_role("button", name="Mark minutes drafted").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(
             "The minutes are marked as drafted."
@@ -123,12 +124,14 @@ class MinutingAMeetingTest(BrowserTestCase):
         expect(page.locator(".govuk-notification-banner")).to_contain_text(
             "The minutes are marked as agreed."
         )
-        page.goto(self.url(f"/meetings/{self.meeting.pk}/status/"))
-        expect(page.get_by_role("heading", level=1)).to_have_text("Move the minutes on")
-        page.get_by_label("Publish the minutes: the public can read their public parts").check()
-        page.get_by_role("button", name="Move the minutes on").click()
+        page.get_by_role("button", name="Publish the minutes").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Publish the minutes")
+        expect(page.locator("#what-will-happen")).to_contain_text(
+            "1 withheld item shows only its number and the reason it is withheld"
+        )
+        page.get_by_role("button", name="Publish the minutes").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(
-            "The minutes are published."
+            "The minutes are published: the public can now read their public parts."
         )
         expect(page.locator("#meeting-summary")).to_contain_text("Minutes published")
 
