@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from plans.models import (
     ImprovementPlan,
     ProgressUpdate,
     Theme,
+    current_cycle_of,
 )
 
 # Segment fills and label colours from the GOV.UK Frontend palette. The templates outline
@@ -435,14 +436,7 @@ def cycle_at(moment: Moment) -> CycleInfo:
     """The cycle open at the moment (as plans.models.current_period chooses it: the
     earliest open one after the latest closed one, leaving out stragglers): one query,
     live or from the history."""
-    cycles = moment.records(Cycle)
-    closed_later = cycles.filter(closed_at__isnull=False, period__gt=OuterRef("period"))
-    cycle = (
-        cycles.filter(closed_at__isnull=True)
-        .exclude(Exists(closed_later))
-        .order_by("period")
-        .first()
-    )
+    cycle = current_cycle_of(moment.records(Cycle))
     if cycle is None:
         return CycleInfo(moment.today.replace(day=1), None)
     return CycleInfo(cycle.period, cycle.deadline)

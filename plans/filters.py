@@ -21,6 +21,7 @@ from plans.models import (
     ProgressUpdate,
     Recommendation,
     Theme,
+    current_cycle_of,
     current_period,
 )
 
@@ -35,11 +36,8 @@ def period_as_at(day: datetime.date) -> datetime.date:
     """The month officers were updating for at the end of `day`: the earliest cycle still
     open then after the latest closed one (as Cycle.objects.current() does today, leaving
     out stragglers), else that calendar month."""
-    cycles = as_at(Cycle, end_of_day(day))
-    closed_later = cycles.filter(closed_at__isnull=False, period__gt=OuterRef("period"))
-    cycle = cycles.filter(closed_at__isnull=True).exclude(Exists(closed_later)).order_by("period")
-    period = cycle.values_list("period", flat=True).first()
-    return period or day.replace(day=1)
+    cycle = current_cycle_of(as_at(Cycle, end_of_day(day)))
+    return cycle.period if cycle is not None else day.replace(day=1)
 
 
 def choose(what: str) -> dict[str, str]:
