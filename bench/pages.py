@@ -70,7 +70,7 @@ def targets() -> dict:
     plan = ImprovementPlan.objects.current()
     if plan is None:
         raise BenchError("There is no improvement plan: generate the data first.")
-    cycle = Cycle.objects.filter(closed_at__isnull=False).order_by("-period").first()
+    cycle = Cycle.objects.latest_closed()
     if cycle is None:
         raise BenchError("There is no closed cycle: the dashboard as at a past date needs one.")
     history = Action.history.model.objects.values("id").annotate(rows=Count("history_id"))

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from plans.models import (
     ImprovementPlan,
     ProgressUpdate,
     Theme,
+    current_cycle_of,
 )
 
 # Segment fills and label colours from the GOV.UK Frontend palette. The templates outline
@@ -198,6 +199,10 @@ class Links:
         return self._url(ACTION_LIST, params)
 
     def challenges(self, **params) -> str:
+        """The challenge list behind a figure; none as at a past day (the list shows the
+        challenges as they stand now, so it could not have that many rows)."""
+        if self.as_at is not None:
+            return ""
         return self._url(CHALLENGE_LIST, params)
 
     @staticmethod
@@ -435,14 +440,7 @@ def cycle_at(moment: Moment) -> CycleInfo:
     """The cycle open at the moment (as plans.models.current_period chooses it: the
     earliest open one after the latest closed one, leaving out stragglers): one query,
     live or from the history."""
-    cycles = moment.records(Cycle)
-    closed_later = cycles.filter(closed_at__isnull=False, period__gt=OuterRef("period"))
-    cycle = (
-        cycles.filter(closed_at__isnull=True)
-        .exclude(Exists(closed_later))
-        .order_by("period")
-        .first()
-    )
+    cycle = current_cycle_of(moment.records(Cycle))
     if cycle is None:
         return CycleInfo(moment.today.replace(day=1), None)
     return CycleInfo(cycle.period, cycle.deadline)
@@ -484,12 +482,10 @@ def challenge_counts(moment: Moment, actions: QuerySet, person) -> dict:
     """Open challenges on the plan's actions (and on the officer's own): one query."""
     counts = {"open": Count("pk")}
     if person is not None:
-        theirs = actions.filter(lead_officer_id=person.id).values("id")
+        theirs = queries.led_by(actions, person.user_id).values("id")
         counts["mine"] = Count("pk", filter=Q(action_id__in=theirs))
-    challenges = moment.records(Challenge).filter(
-        status=Challenge.Status.OPEN, action_id__in=actions.values("id")
-    )
-    return challenges.aggregate(**counts)
+    open_challenges = moment.records(Challenge).filter(status=Challenge.Status.OPEN)
+    return queries.challenges_on(open_challenges, actions).aggregate(**counts)
 
 
 def headlines(statuses: dict, challenges: dict, plan, cycle: CycleInfo, links: Links) -> list:
@@ -526,7 +522,7 @@ def headlines(statuses: dict, challenges: dict, plan, cycle: CycleInfo, links: L
         Headline(
             "open-challenges",
             challenges["open"],
-            links.challenges(status=Challenge.Status.OPEN),
+            links.challenges(status=Challenge.Status.OPEN, plan=plan.id),
             "open challenge",
             "open challenges",
             "Panel questions waiting for an answer",
@@ -607,7 +603,9 @@ def your_actions(actions, person, plan, statuses, challenges, links) -> YourActi
         summary=summary(mine_counts),
         needs_update=cell(statuses["mine_needs_update"], mine=1, needs_update=1),
         ours_needs_update=ours_cell(statuses["ours_needs_update"], needs_update=1),
-        open_challenges=Cell(challenges["mine"], links.challenges(status=Challenge.Status.OPEN)),
+        open_challenges=Cell(
+            challenges["mine"], links.challenges(status=Challenge.Status.OPEN, plan=plan.id, mine=1)
+        ),
         soonest=[(action, links.action(action.id)) for action in soonest],
     )
 

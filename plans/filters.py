@@ -21,6 +21,7 @@ from plans.models import (
     ProgressUpdate,
     Recommendation,
     Theme,
+    current_cycle_of,
     current_period,
 )
 
@@ -35,11 +36,8 @@ def period_as_at(day: datetime.date) -> datetime.date:
     """The month officers were updating for at the end of `day`: the earliest cycle still
     open then after the latest closed one (as Cycle.objects.current() does today, leaving
     out stragglers), else that calendar month."""
-    cycles = as_at(Cycle, end_of_day(day))
-    closed_later = cycles.filter(closed_at__isnull=False, period__gt=OuterRef("period"))
-    cycle = cycles.filter(closed_at__isnull=True).exclude(Exists(closed_later)).order_by("period")
-    period = cycle.values_list("period", flat=True).first()
-    return period or day.replace(day=1)
+    cycle = current_cycle_of(as_at(Cycle, end_of_day(day)))
+    return cycle.period if cycle is not None else day.replace(day=1)
 
 
 def choose(what: str) -> dict[str, str]:
@@ -147,9 +145,11 @@ class ActionFilter(django_filters.FilterSet):
     slipped = FlagFilter(label="Slipped (due date moved later)", method="filter_slipped")
     stale = FlagFilter(label="Stale (no update for over 35 days)", method="filter_stale")
     needs_update = FlagFilter(label="Needs this month's update", method="filter_needs_update")
+    updated = FlagFilter(label="Has this month's update", method="filter_updated")
+    open = FlagFilter(label="Open (not complete)", method="filter_open")
     mine = FlagFilter(label="Only actions I lead", method="filter_mine")
 
-    FLAGS = ("overdue", "slipped", "stale", "needs_update", "mine")
+    FLAGS = ("open", "overdue", "slipped", "stale", "needs_update", "updated", "mine")
     SELECTS = (
         "plan",
         "theme",
@@ -228,7 +228,20 @@ class ActionFilter(django_filters.FilterSet):
         written = as_at(ProgressUpdate, self.now).filter(period=period_as_at(self.day))
         return queries.open_actions(queryset).exclude(id__in=written.values("action_id"))
 
+    def filter_updated(self, queryset, name, value):
+        """Open and updated for the cycle's month: the open actions filter_needs_update
+        leaves out (as at a past date, counting the updates written by then)."""
+        if not value:
+            return queryset
+        if not is_history(queryset):
+            return queries.updated_for(queryset, current_period())
+        written = as_at(ProgressUpdate, self.now).filter(period=period_as_at(self.day))
+        return queries.open_actions(queryset).filter(id__in=written.values("action_id"))
+
+    def filter_open(self, queryset, name, value):
+        return queries.open_actions(queryset) if value else queryset
+
     def filter_mine(self, queryset, name, value):
         if not value or self.request is None:
             return queryset
-        return queryset.filter(lead_officer__user=self.request.user)
+        return queries.led_by(queryset, self.request.user)

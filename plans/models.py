@@ -956,17 +956,36 @@ class Evidence(models.Model):
 
 
 class CycleQuerySet(models.QuerySet):
+    def latest_closed(self, *, before: datetime.date | None = None) -> "Cycle | None":
+        """ "The last cycle" everywhere (risk movement, the heat map, the risk page, a
+        snapshot's month before, the pack): the closed cycle latest by month, or the latest
+        closed before `before`'s month; never by when it was closed (a month left open and
+        closed later is not the last cycle). One query."""
+        cycles = self.filter(closed_at__isnull=False)
+        if before is not None:
+            cycles = cycles.filter(period__lt=before)
+        return cycles.order_by("-period").first()
+
+    def with_snapshot(self) -> "CycleQuerySet":
+        """Cycles whose snapshot was taken, each fetched with it."""
+        return self.filter(snapshot__isnull=False).select_related("snapshot")
+
     def current(self) -> "Cycle | None":
-        """The earliest cycle still open after the latest closed one: the month officers
-        are updating for. An open cycle older than a closed one (a straggler the
-        secretariat has still to close) is not current. One query."""
-        closed_later = self.filter(closed_at__isnull=False, period__gt=models.OuterRef("period"))
-        return (
-            self.filter(closed_at__isnull=True)
-            .exclude(models.Exists(closed_later))
-            .order_by("period")
-            .first()
-        )
+        return current_cycle_of(self)
+
+
+def current_cycle_of(cycles: models.QuerySet):
+    """The earliest cycle still open after the latest closed one: the month officers are
+    updating for. An open cycle older than a closed one (a straggler the secretariat has
+    still to close) is not current. `cycles` are Cycle rows or the history's rows as they
+    stood at a moment (plans.history.as_at), which have the same fields. One query."""
+    closed_later = cycles.filter(closed_at__isnull=False, period__gt=models.OuterRef("period"))
+    return (
+        cycles.filter(closed_at__isnull=True)
+        .exclude(models.Exists(closed_later))
+        .order_by("period")
+        .first()
+    )
 
 
 class Cycle(models.Model):

@@ -44,3 +44,20 @@ def stale(actions: QuerySet, now: datetime.datetime) -> QuerySet:
 def needing_update(actions: QuerySet, period: datetime.date) -> QuerySet:
     """Open actions with no update yet for the cycle's month (live actions only)."""
     return open_actions(actions).exclude(updates__period=period)
+
+
+def updated_for(actions: QuerySet, period: datetime.date) -> QuerySet:
+    """Open actions with their update for the cycle's month (live actions only): with
+    needing_update, every open action once (one update per action per month)."""
+    return open_actions(actions).filter(updates__period=period)
+
+
+def challenges_on(challenges: QuerySet, actions: QuerySet) -> QuerySet:
+    """The challenges (live or history rows) on `actions`: the dashboard counts and the
+    challenge list shows exactly these."""
+    return challenges.filter(action_id__in=actions.values("id"))
+
+
+def led_by(actions: QuerySet, user) -> QuerySet:
+    """The actions `user` leads (through their Person): "mine" on every figure and list."""
+    return actions.filter(lead_officer__user=user)

@@ -212,10 +212,6 @@ class Movement:
         return f"{self.direction}: from {self.before} to {self.after}"
 
 
-def last_closed_cycle() -> Cycle | None:
-    return Cycle.objects.filter(closed_at__isnull=False).order_by("-closed_at").first()
-
-
 def scores_then(
     cycle: Cycle | None, kind: str = RESIDUAL, *, risk: Risk | None = None
 ) -> dict[int, Score]:

@@ -426,20 +426,29 @@ def record_assurance(
         )
         _save(assurance, user)
         if decision == Assurance.Decision.CHALLENGED:
-            challenge = Challenge(
-                action=action,
-                update=update,
-                question=question.strip(),
-                raised_by=user,
-                raised_at=now,
-            )
-            _save(challenge, user)
-            _on_commit_email(emails.send_challenge_raised, challenge)
+            _challenge(user=user, action=action, update=update, question=question, at=now)
         if _latest_update_id(action) == update.pk:
             action.assurance = decision
             action.assured_rag = assured_rag
             _save(action, user)
     return assurance
+
+
+def _challenge(
+    *,
+    user: AbstractBaseUser,
+    action: Action,
+    update: ProgressUpdate | None,
+    question: str,
+    at: datetime.datetime,
+) -> Challenge:
+    """Save the challenge and email it once committed (inside the caller's transaction)."""
+    challenge = Challenge(
+        action=action, update=update, question=question.strip(), raised_by=user, raised_at=at
+    )
+    _save(challenge, user)
+    _on_commit_email(emails.send_challenge_raised, challenge)
+    return challenge
 
 
 def _on_commit_email(send, challenge: Challenge) -> None:
@@ -457,21 +466,34 @@ def raise_challenge(
 ) -> Challenge:
     """A panel member's (or the secretariat's) question on an action, or on one of its
     updates; open until the action's officers answer it. The action's lead officer is
-    emailed the question (or, if they have no email address, its directorate's officers)."""
+    emailed the question (or, if they have no email address, its directorate's officers).
+
+    Raising a challenge is an assurance decision, wherever it is raised: as
+    record_assurance records "challenged", the update challenged (the one named, else the
+    action's latest) gets a "challenged" decision, and the action is challenged if that
+    update is its latest (or it has none), so the dashboard counts it challenged."""
     if not can_assure(user):
         raise PermissionDenied("Only the panel and the secretariat raise challenges.")
     if not question.strip():
         raise ValidationError({"question": "Enter the question the officer must answer."})
     with transaction.atomic():
-        challenge = Challenge(
-            action=action,
-            update=update,
-            question=question.strip(),
-            raised_by=user,
-            raised_at=timezone.now(),
-        )
-        _save(challenge, user)
-        _on_commit_email(emails.send_challenge_raised, challenge)
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        now = timezone.now()
+        challenge = _challenge(user=user, action=action, update=update, question=question, at=now)
+        latest = _latest_update_id(action)
+        challenged = update.pk if update is not None else latest
+        if challenged is not None:
+            decision = Assurance(
+                update_id=challenged,
+                decision=Assurance.Decision.CHALLENGED,
+                decided_by=user,
+                decided_at=now,
+            )
+            _save(decision, user)
+        if challenged == latest:
+            action.assurance = AssuranceStatus.CHALLENGED
+            action.assured_rag = ""
+            _save(action, user)
     return challenge
 
 

@@ -18,6 +18,7 @@ from meetings.models import Meeting, MeetingAction, Minute
 from plans.history import as_at
 from plans.models import (
     Action,
+    Cycle,
     ImprovementPlan,
     Indicator,
     IndicatorValue,
@@ -304,5 +305,6 @@ def previous_dataset(dataset: Dataset, plan_id: int | None = None) -> Dataset | 
     if dataset.snapshot is not None:
         earlier = dataset.snapshot.previous()
     else:
-        earlier = Snapshot.objects.select_related("cycle").order_by("-cycle__period").first()
+        cycle = Cycle.objects.with_snapshot().latest_closed()
+        earlier = cycle.snapshot if cycle else None
     return snapshot_dataset(earlier, plan_id) if earlier else None

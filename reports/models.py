@@ -64,12 +64,8 @@ class Snapshot(models.Model):
 
     def previous(self) -> "Snapshot | None":
         """The snapshot of the cycle before this one, for "what changed since last month"."""
-        return (
-            Snapshot.objects.filter(cycle__period__lt=self.cycle.period)
-            .select_related("cycle")
-            .order_by("-cycle__period")
-            .first()
-        )
+        cycle = Cycle.objects.with_snapshot().latest_closed(before=self.cycle.period)
+        return cycle.snapshot if cycle else None
 
 
 class FrozenPublication(models.Model):

@@ -11,13 +11,14 @@ The secretariat and administrators close cycles; every signed-in role reads snap
 
 import calendar
 import datetime
-from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -207,22 +208,60 @@ def snapshot_cycle(
 # -- what a snapshot holds, counted for its page -----------------------------------------
 
 
+# Each figure on a snapshot's page is the length of the list it links to: both come from
+# `actions_in` and `risks_in`, so they cannot disagree.
+
+
+def actions_in(rows: list[ActionSnapshot], *, plan_id: int | None = None, rag: str = ""):
+    """The snapshot's action rows, of one plan and one RAG where given."""
+    return [
+        row
+        for row in rows
+        if (plan_id is None or row.plan_id == plan_id) and (not rag or row.rag == rag)
+    ]
+
+
+def risks_in(rows: list[RiskSnapshot], *, band: str = "", past_tolerance: bool = False):
+    """The snapshot's open risks, of one residual band and past tolerance where asked."""
+    return [
+        row
+        for row in rows
+        if row.status != Risk.Status.CLOSED
+        and (not band or row.residual_band == band)
+        and (not past_tolerance or row.past_tolerance)
+    ]
+
+
+def snapshot_actions_url(snapshot: Snapshot, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value})
+    return reverse("snapshot-actions", args=[snapshot.pk]) + (f"?{query}" if query else "")
+
+
+def snapshot_risks_url(snapshot: Snapshot, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value})
+    return reverse("snapshot-risks", args=[snapshot.pk]) + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class Figure:
+    count: int
+    url: str
+
+
 @dataclass(frozen=True)
 class PlanRag:
-    """A plan's actions counted by RAG, worst first: [(rag, count)]."""
+    """A plan's actions counted by RAG, worst first: [(rag, figure)], and the total."""
 
     plan: str
-    counts: list[tuple[str, int]]
-
-    @property
-    def total(self) -> int:
-        return sum(count for _, count in self.counts)
+    counts: list[tuple[str, Figure]]
+    total: Figure
 
 
 @dataclass(frozen=True)
 class BandCount:
     band: RiskBand
     count: int
+    url: str
 
 
 @dataclass(frozen=True)
@@ -236,20 +275,46 @@ class IndicatorLine:
     target: str
 
 
-def rag_by_plan(actions: list[ActionSnapshot]) -> list[PlanRag]:
-    plans: dict[int, tuple[str, Counter]] = {}
-    for row in actions:
-        plans.setdefault(row.plan_id, (row.plan.title, Counter()))[1][row.rag] += 1
+def rag_by_plan(snapshot: Snapshot, actions: list[ActionSnapshot]) -> list[PlanRag]:
+    """Each plan's actions by RAG, each count linking to its rows."""
+    titles = {row.plan_id: row.plan.title for row in actions}
+    plans = []
+    for plan_id, title in titles.items():
+        counts = [
+            (
+                rag.value,
+                Figure(
+                    len(actions_in(actions, plan_id=plan_id, rag=rag.value)),
+                    snapshot_actions_url(snapshot, plan=plan_id, rag=rag.value),
+                ),
+            )
+            for rag in RAG_ORDER
+        ]
+        total = Figure(
+            len(actions_in(actions, plan_id=plan_id)), snapshot_actions_url(snapshot, plan=plan_id)
+        )
+        plans.append(PlanRag(title, counts, total))
+    return plans
+
+
+def risks_by_band(snapshot: Snapshot, risks: list[RiskSnapshot]) -> list[BandCount]:
+    """Open risks by residual band, highest band first, each count linking to its rows."""
     return [
-        PlanRag(title, [(rag.value, counts[rag]) for rag in RAG_ORDER])
-        for title, counts in plans.values()
+        BandCount(
+            band,
+            len(risks_in(risks, band=band)),
+            snapshot_risks_url(snapshot, band=band.value),
+        )
+        for _, band in BAND_FLOORS
     ]
 
 
-def risks_by_band(risks: list[RiskSnapshot]) -> list[BandCount]:
-    """Open risks by residual band, highest band first."""
-    counts = Counter(row.residual_band for row in risks if row.status != Risk.Status.CLOSED)
-    return [BandCount(band, counts[band]) for _, band in BAND_FLOORS]
+def past_tolerance(snapshot: Snapshot, risks: list[RiskSnapshot]) -> Figure:
+    """Open risks whose residual score was above their tolerance."""
+    return Figure(
+        len(risks_in(risks, past_tolerance=True)),
+        snapshot_risks_url(snapshot, past_tolerance=1),
+    )
 
 
 def latest_indicator_values(indicators: list[IndicatorSnapshot]) -> list[IndicatorLine]:

@@ -295,6 +295,8 @@ TABLE: dict[str, Row] = {
     "cycle-close": Row(pk("cycle"), MANAGERS, "GET POST"),
     "snapshots": Row(),
     "snapshot": Row(pk("snapshot")),
+    "snapshot-actions": Row(pk("snapshot")),
+    "snapshot-risks": Row(pk("snapshot")),
 }
 
 

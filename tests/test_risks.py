@@ -19,7 +19,6 @@ from plans.risks import (
     band_key,
     by_direction,
     heat_map,
-    last_closed_cycle,
     money,
     movements,
     score_history,
@@ -323,11 +322,11 @@ class SinceTheLastCycle(RolesTestCase):
         cls.same.history.update(history_date=aware(2019, 1, 1, 9))
 
     def test_the_last_closed_cycle_is_the_latest_closed(self):
-        self.assertEqual(last_closed_cycle(), self.cycle)
+        self.assertEqual(Cycle.objects.latest_closed(), self.cycle)
 
     def test_no_closed_cycle_no_earlier_scores(self):
         Cycle.objects.update(closed_at=None)
-        self.assertIsNone(last_closed_cycle())
+        self.assertIsNone(Cycle.objects.latest_closed())
         self.assertEqual(scores_then(None), {})
 
     def test_scores_when_the_cycle_closed(self):

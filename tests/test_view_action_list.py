@@ -164,7 +164,7 @@ class ListShowsTheColumns(RolesTestCase):
             self.assertContains(response, f'<label class="govuk-label" for="id_{name}">')
         for name in ("recommendation", "assurance", "publication_status"):
             self.assertContains(response, f'<label class="govuk-label" for="id_{name}">')
-        for name in ("overdue", "slipped", "stale", "needs_update", "mine"):
+        for name in ("open", "overdue", "slipped", "stale", "needs_update", "updated", "mine"):
             self.assertContains(response, f'name="{name}" type="checkbox" value="1"')
             self.assertContains(response, f'for="id_{name}"')
         self.assertContains(response, 'id="id_rag_0" name="rag" type="checkbox" value="blue"')
@@ -273,6 +273,14 @@ class ListFilters(RolesTestCase):
 
     def test_needs_update_uses_the_open_cycle(self):
         self.assertEqual(self.found("?needs_update=1"), {"RED", "AMBER", "LATE", "SLIPPED"})
+
+    def test_open_and_updated_split_the_open_actions_with_needs_update(self):
+        """The cycle page's figures: open = updated + needing an update, each listed."""
+        opened = self.found("?open=1")
+        self.assertNotIn("DONE", opened)
+        updated = self.found("?updated=1")
+        self.assertEqual(updated, opened - self.found("?needs_update=1"))
+        self.assertTrue(updated)
 
     def test_recommendation(self):
         self.assertEqual(self.found(f"?recommendation={self.recommendation.pk}"), {"AMBER"})

@@ -135,3 +135,34 @@ class ChallengeListShows(ChallengeListCase):
         with self.assertNumQueries(7):
             response = self.client.get(URL, {"status": "all"})
         self.assertEqual(len(self.shown(response)), 23)
+
+
+class ChallengeListScope(ChallengeListCase):
+    """?plan=<id> and ?mine=1: the challenges the dashboard's figures count."""
+
+    def test_a_plans_challenges(self):
+        self.client.force_login(self.pat)
+        response = self.client.get(URL, {"status": "all", "plan": self.oscars.plan_id})
+        self.assertEqual([row.challenge for row in response.context["rows"]], [self.open_on_oscars])
+        self.assertContains(response, f"All challenges in {self.oscars.plan.title}</h2>")
+        self.assertContains(response, f'href="?status=open&amp;plan={self.oscars.plan_id}"')
+        self.assertContains(response, "Open (1)")
+
+    def test_the_users_own(self):
+        self.client.force_login(self.olivia)
+        response = self.client.get(URL, {"status": "all", "mine": "1"})
+        shown = {row.challenge for row in response.context["rows"]}
+        self.assertEqual(shown, {self.open_on_olivias, self.answered})
+        self.assertContains(response, "Open (1)")
+        self.assertContains(response, "All challenges on actions you lead</h2>")
+        self.client.force_login(self.pat)  # leads no action
+        response = self.client.get(URL, {"status": "all", "mine": "1"})
+        self.assertEqual(list(response.context["rows"]), [])
+
+    def test_a_scope_that_cannot_be_read_is_none(self):
+        self.client.force_login(self.pat)
+        for plan in ("x", "-3", "99999999999999999999999", "123456"):
+            with self.subTest(plan=plan):
+                response = self.client.get(URL, {"status": "all", "plan": plan, "mine": "2"})
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(len(response.context["rows"]), 3)

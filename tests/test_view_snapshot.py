@@ -93,9 +93,13 @@ class SnapshotShows(SnapshotPageCase):
         page = text(response)
         self.assertRegex(page, r"Closed on \d+ \w+ \d{4} by Alex Example")
         # Red, amber, green, blue, not yet rated, total.
-        self.assertIn("Improvement Plan 2019-20 1 0 2 1 0 4", page)
-        self.assertIn("Very high 1 High 1 Medium 0 Low 0", page)
-        self.assertIn("2 risks above tolerance.", page)
+        self.assertEqual(
+            [(rag, figure.count) for rag, figure in response.context["plans"][0].counts],
+            [("red", 1), ("amber", 0), ("green", 2), ("blue", 1), ("not_rated", 0)],
+        )
+        self.assertEqual(response.context["plans"][0].total.count, 4)
+        self.assertIn("Very high 1 very high High 1 high Medium 0 medium Low 0 low", page)
+        self.assertIn("2 open risks above tolerance.", page)
         self.assertIn("FIN-01 Forecast overspend M10 2018-19 £20.5m None set", page)
 
     def test_what_changed_since_the_month_before(self):
@@ -132,7 +136,10 @@ class SnapshotShows(SnapshotPageCase):
         self.client.force_login(self.oscar)
         response = self.client.get(reverse("snapshots"))
         page = text(response)
-        self.assertRegex(page, r"February 2019 snapshot .* Alex Example 4 January 2019 snapshot")
+        self.assertRegex(
+            page, r"February 2019 snapshot .* Alex Example 4 actions in the February 2019 snapshot"
+        )
+        self.assertRegex(page, r"February 2019 snapshot .* January 2019 snapshot")
         self.assertContains(response, f'href="{self.url}"')
 
     def test_the_queries_do_not_grow_with_the_rows(self):

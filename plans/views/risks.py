@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from biip.charts import Series, line_chart
 from biip.listing import EXPORT_FORMATS, export_response, paginate, query_string
 from plans.access import can_manage_plans, can_update_risk, get_risk_for_view
-from plans.models import Risk
+from plans.models import Cycle, Risk
 from plans.risk_filters import RiskFilter
 from plans.risk_tables import PER_PAGE, RiskTable
 from plans.risks import (
@@ -25,7 +25,6 @@ from plans.risks import (
     band_key,
     by_direction,
     heat_map,
-    last_closed_cycle,
     money,
     movements,
     score_history,
@@ -93,7 +92,7 @@ def risk_detail(request, pk: int):
     risk = get_risk_for_view(request.user, pk)
     prefetch_related_objects([request.user], "groups")
     decisions = list(risk.escalation_decisions.select_related("decided_by"))
-    cycle = last_closed_cycle()
+    cycle = Cycle.objects.latest_closed()
     move = movements([risk], scores_then(cycle, RESIDUAL, risk=risk), RESIDUAL)[0]
     context = {
         "risk": risk,
@@ -131,7 +130,7 @@ def risk_heat_map(request):
     """The open risks on a 5 x 5 matrix of residual (or, switched, inherent) scores, with
     the arrows of their movement since the last closed cycle."""
     kind = INHERENT if request.GET.get("scores") == INHERENT else RESIDUAL
-    cycle = last_closed_cycle()
+    cycle = Cycle.objects.latest_closed()
     moves = movements(open_risks(), scores_then(cycle, kind), kind)
     register = reverse("risks")
 
@@ -161,7 +160,7 @@ def risk_heat_map(request):
 @login_required
 def risk_movement(request):
     """Every open risk's residual score at the end of the last closed cycle and now."""
-    cycle = last_closed_cycle()
+    cycle = Cycle.objects.latest_closed()
     moves = by_direction(movements(open_risks(), scores_then(cycle), RESIDUAL))
     context = {"cycle": cycle, "moves": moves, "summary": summarise(moves)}
     return render(request, "plans/risks/movement.html", context)

@@ -51,7 +51,7 @@ from plans.models import (
     ProgressUpdate,
     current_period,
 )
-from plans.queries import needing_update, open_actions, with_due
+from plans.queries import challenges_on, led_by, needing_update, open_actions, with_due
 from reports.snapshots import can_close_cycles, cycle_rows
 
 CHALLENGES_PER_PAGE = 25
@@ -345,18 +345,60 @@ def challenge_rows(user, challenges) -> list[ChallengeRow]:
 CHALLENGE_RELATED = ("action", "action__lead_officer", "update", "raised_by", "responded_by")
 
 
+@dataclass(frozen=True)
+class ChallengeScope:
+    """Which actions' challenges a list shows: a plan's (?plan=<id>) and those the user
+    leads (?mine=1), as the dashboard's figures count them (plans.queries)."""
+
+    plan: ImprovementPlan | None
+    mine: bool
+    query: str  # the scope's parameters, for the tabs' and pages' links ("" for none)
+
+    def challenges(self, user):
+        if self.plan is None and not self.mine:
+            return Challenge.objects.all()
+        actions = Action.objects.all()
+        if self.plan is not None:
+            actions = actions.filter(plan=self.plan)
+        if self.mine:
+            actions = led_by(actions, user)
+        return challenges_on(Challenge.objects.all(), actions)
+
+    @property
+    def words(self) -> str:
+        parts = [" on actions you lead"] if self.mine else []
+        if self.plan is not None:
+            parts.append(f" in {self.plan.title}")
+        return "".join(parts)
+
+
+def challenge_scope(request) -> ChallengeScope:
+    """The scope asked for; an unknown or unreadable plan is none (never a 500)."""
+    plan_id = request.GET.get("plan", "")
+    plan = None
+    if plan_id.isdigit() and len(plan_id) <= 9:
+        plan = ImprovementPlan.objects.filter(pk=int(plan_id)).first()
+    mine = request.GET.get("mine") == "1"
+    params = {"plan": plan.pk if plan else None, "mine": 1 if mine else None}
+    query = urlencode({key: value for key, value in params.items() if value is not None})
+    return ChallengeScope(plan, mine, f"&{query}" if query else "")
+
+
 @require_safe
 @login_required
 def challenge_list(request):
-    """Challenges, open ones by default (?status=open|answered|all), oldest open first."""
+    """Challenges, open ones by default (?status=open|answered|all), oldest open first;
+    only a plan's (?plan=<id>) or the user's own actions' (?mine=1), if asked."""
     status = request.GET.get("status", "open")
     if status not in CHALLENGE_STATUSES:
         status = "open"
-    counts = Challenge.objects.aggregate(
+    scope = challenge_scope(request)
+    scoped = scope.challenges(request.user)
+    counts = scoped.aggregate(
         **{key: Count("pk", filter=condition) for key, (_, condition) in CHALLENGE_STATUSES.items()}
     )
     challenges = (
-        Challenge.objects.filter(CHALLENGE_STATUSES[status][1])
+        scoped.filter(CHALLENGE_STATUSES[status][1])
         .select_related(*CHALLENGE_RELATED)
         .order_by("raised_at" if status == "open" else "-raised_at", "pk")
     )
@@ -369,6 +411,7 @@ def challenge_list(request):
     context = {
         "status": status,
         "status_label": CHALLENGE_STATUSES[status][0],
+        "scope": scope,
         "tabs": tabs,
         "page": page,
         "rows": challenge_rows(request.user, page.object_list),
@@ -452,6 +495,16 @@ def my_actions(request):
     return render(request, "plans/my_actions.html", context)
 
 
+def cycle_urls(plan_id: int, **scope) -> dict[str, str]:
+    """The action lists behind a row of the cycle page's figures (plans.queries: open,
+    updated_for, needing_update), each as the action list filters it."""
+    return {
+        "open": action_list_path(plan=plan_id, **scope, open=1),
+        "updated": action_list_path(plan=plan_id, **scope, updated=1),
+        "to_update": action_list_path(plan=plan_id, **scope, needs_update=1),
+    }
+
+
 @dataclass
 class OfficerRow:
     """One lead officer's open actions in a directorate, and which lack this month's update."""
@@ -461,7 +514,7 @@ class OfficerRow:
     open: int = 0
     updated: int = 0
     missing: list[Action] = field(default_factory=list)
-    list_url: str = ""
+    urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def to_update(self) -> int:
@@ -476,6 +529,7 @@ class OfficerRow:
 class DirectorateGroup:
     name: str
     officers: list[OfficerRow] = field(default_factory=list)
+    urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def open(self) -> int:
@@ -505,18 +559,16 @@ def cycle_groups(plan: ImprovementPlan, period: datetime.date) -> list[Directora
     groups: dict[int, DirectorateGroup] = {}
     officers: dict[tuple[int, int], OfficerRow] = {}
     for action in actions:
-        group = groups.setdefault(action.directorate_id, DirectorateGroup(action.directorate.name))
+        if action.directorate_id not in groups:
+            urls = cycle_urls(plan.pk, directorate=action.directorate_id)
+            groups[action.directorate_id] = DirectorateGroup(action.directorate.name, urls=urls)
+        group = groups[action.directorate_id]
         key = (action.directorate_id, action.lead_officer_id)
         if key not in officers:
-            url = action_list_path(
-                plan=plan.pk,
-                directorate=action.directorate_id,
-                lead_officer=action.lead_officer_id,
-                needs_update=1,
+            urls = cycle_urls(
+                plan.pk, directorate=action.directorate_id, lead_officer=action.lead_officer_id
             )
-            officers[key] = OfficerRow(
-                action.lead_officer_id, action.lead_officer.name, list_url=url
-            )
+            officers[key] = OfficerRow(action.lead_officer_id, action.lead_officer.name, urls=urls)
             group.officers.append(officers[key])
         row = officers[key]
         row.open += 1
@@ -549,6 +601,7 @@ def cycle_status(request):
         "total_updated": total_updated,
         "total_to_update": total_open - total_updated,
         "not_updated": list(dict.fromkeys(row.name for row in officers if not row.complete)),
+        "urls": cycle_urls(plan.pk) if plan else {},
         "cycles": cycle_rows() if can_close_cycles(request.user) else None,
     }
     return render(request, "plans/cycle_status.html", context)

@@ -14,10 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from biip.models import RAG
+from plans.models import RiskBand
 from reports.changes import compare
 from reports.data import snapshot_dataset
 from reports.models import Report, Snapshot
 from reports.snapshots import (
+    actions_in,
     as_at_in_words,
     close_cycle,
     closed_in_words,
@@ -25,8 +28,10 @@ from reports.snapshots import (
     get_cycle_for_close,
     get_snapshot_for_view,
     latest_indicator_values,
+    past_tolerance,
     rag_by_plan,
     risks_by_band,
+    risks_in,
 )
 
 
@@ -78,11 +83,55 @@ def snapshot_detail(request, pk: int):
         "as_at": as_at_in_words(snapshot.as_at),
         "previous": previous,
         "changes": compare(snapshot_dataset(previous), data) if previous else None,
-        "plans": rag_by_plan(data.actions),
-        "bands": risks_by_band(data.risks),
-        "past_tolerance": sum(1 for row in data.risks if row.past_tolerance),
+        "plans": rag_by_plan(snapshot, data.actions),
+        "bands": risks_by_band(snapshot, data.risks),
+        "past_tolerance": past_tolerance(snapshot, data.risks),
         "indicators": latest_indicator_values(data.indicators),
         "reports": Report.objects.filter(snapshot=snapshot).order_by("-created_at"),
         "create_url": f"{reverse('report-create')}?snapshot={snapshot.pk}",
     }
     return render(request, "reports/snapshots/snapshot_detail.html", context)
+
+
+def _plan_id(request) -> int | None:
+    value = request.GET.get("plan", "")
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
+@require_safe
+@login_required
+def snapshot_actions(request, pk: int):
+    """The snapshot's action rows behind a figure of its page: one plan's (?plan=<id>),
+    of one RAG (?rag=<rag>), or all."""
+    snapshot = get_snapshot_for_view(request.user, pk)
+    rag = request.GET.get("rag", "")
+    rag = rag if rag in RAG.values else ""
+    plan_id = _plan_id(request)
+    rows = actions_in(snapshot_dataset(snapshot).actions, plan_id=plan_id, rag=rag)
+    plan = rows[0].plan.title if rows and plan_id is not None else ""
+    context = {
+        "snapshot": snapshot,
+        "rows": rows,
+        "rag": RAG(rag).label if rag else "",
+        "plan": plan,
+    }
+    return render(request, "reports/snapshots/snapshot_actions.html", context)
+
+
+@require_safe
+@login_required
+def snapshot_risks(request, pk: int):
+    """The snapshot's open risks behind a figure of its page: of one residual band
+    (?band=<band>), past tolerance (?past_tolerance=1), or all."""
+    snapshot = get_snapshot_for_view(request.user, pk)
+    band = request.GET.get("band", "")
+    band = band if band in RiskBand.values else ""
+    above = request.GET.get("past_tolerance") == "1"
+    rows = risks_in(snapshot_dataset(snapshot).risks, band=band, past_tolerance=above)
+    context = {
+        "snapshot": snapshot,
+        "rows": rows,
+        "band": RiskBand(band).label if band else "",
+        "past_tolerance": above,
+    }
+    return render(request, "reports/snapshots/snapshot_risks.html", context)
