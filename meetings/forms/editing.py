@@ -435,6 +435,7 @@ class FormalAdviceForm(PublicationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_publication("piece of advice")
+        self.fields["publication_status"].required = False  # asked only of advice given
         set_messages(
             self, {"given": "Choose whether the panel gave formal advice", **PUBLICATION_MESSAGES}
         )
@@ -444,8 +445,11 @@ class FormalAdviceForm(PublicationForm):
         data = super().clean()
         if data.get("given") == self.GIVEN and not data.get("advice"):
             self.add_error("advice", "Enter the advice the panel gave")
+        if data.get("given") == self.GIVEN and not data.get("publication_status"):
+            self.add_error("publication_status", PUBLICATION_MESSAGES["publication_status"])
         if data.get("given") == self.NONE:
             data["advice"] = ""
+            data["publication_status"] = PublicationStatus.PUBLIC
         return data
 
 
