@@ -28,9 +28,9 @@ from biip.models import PublicationStatus, Schedule12AParagraph
 
 # How strict each status is: the stricter of two verdicts wins.
 STRICTNESS = {
-    PublicationStatus.PUBLIC: 0,
-    PublicationStatus.EXEMPT: 1,
-    PublicationStatus.CONFIDENTIAL: 2,
+    PublicationStatus.PUBLIC.value: 0,
+    PublicationStatus.EXEMPT.value: 1,
+    PublicationStatus.CONFIDENTIAL.value: 2,
 }
 
 
