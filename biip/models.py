@@ -118,6 +118,9 @@ class Publishable(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """The record's own status only, for marking it on internal pages. Whether it may
+        be shown to the public (with everything it belongs to) is for
+        `biip.publication.verdict` to say: every public output asks that."""
         return self.publication_status == PublicationStatus.PUBLIC
 
     def clean(self):

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from biip.history import History
 from biip.models import Person, Publishable
+from biip.publication import PUBLIC, STRICTNESS, Verdict
 from plans.models import Action
+
+UNPUBLISHED_MEETING = "Withheld until the minutes of its meeting are published"
 
 
 def clock(time: datetime.time) -> str:
@@ -101,6 +104,13 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def own_verdict(self) -> Verdict:
+        """For biip.publication: a meeting's content (its items, minutes, actions arising
+        and formal advice) is public only once its minutes are published."""
+        if self.is_published:
+            return PUBLIC
+        return Verdict(False, STRICTNESS["confidential"], UNPUBLISHED_MEETING, passes_on=True)
 
     @property
     def minutes_are_a_record(self) -> bool:
@@ -220,6 +230,9 @@ class AgendaItem(Publishable):
     def get_absolute_url(self):
         return reverse("meeting", args=[self.meeting_id]) + f"#item-{self.number}"
 
+    def publication_parents(self) -> list:
+        return [self.meeting]
+
 
 class Minute(Publishable):
     """A numbered paragraph of the minutes; numbering runs through the whole meeting."""
@@ -244,6 +257,9 @@ class Minute(Publishable):
 
     def get_absolute_url(self):
         return reverse("meeting", args=[self.meeting_id]) + f"#minute-{self.number}"
+
+    def publication_parents(self) -> list:
+        return [self.agenda_item, self.meeting]
 
     def clean(self):
         super().clean()
@@ -299,6 +315,10 @@ class MeetingAction(Publishable):
     def get_absolute_url(self):
         return reverse("meeting-action", args=[self.pk])
 
+    def publication_parents(self) -> list:
+        """Its minute (which answers for its agenda item) and its meeting."""
+        return [self.minute, self.meeting]
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return (
@@ -311,8 +331,10 @@ class MeetingAction(Publishable):
             raise ValidationError({"minute": "The minute must be of the same meeting."})
 
 
-class FormalAdvice(models.Model):
-    """Formal advice the panel gave at a meeting; that none was given is recorded too."""
+class FormalAdvice(Publishable):
+    """Formal advice the panel gave at a meeting; that none was given is recorded too.
+    Like a minute, it may be exempt or confidential, and is public only once the
+    meeting's minutes are published."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="formal_advice")
     none_given = models.BooleanField(default=False)
@@ -322,6 +344,7 @@ class FormalAdvice(models.Model):
     class Meta:
         verbose_name_plural = "formal advice"
         constraints = [
+            *Publishable.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(none_given=True, advice="") | (Q(none_given=False) & ~Q(advice="")),
                 name="formal_advice_given_or_none",
@@ -334,6 +357,9 @@ class FormalAdvice(models.Model):
 
     def get_absolute_url(self):
         return reverse("meeting", args=[self.meeting_id]) + "#formal-advice"
+
+    def publication_parents(self) -> list:
+        return [self.meeting]
 
 
 class MinutesAmendment(models.Model):

@@ -1,30 +1,25 @@
 """The content of a meeting's minutes, for every page and document that shows them: the
 meeting page, the public meeting page, the minutes document and its PDF.
 
-`minutes_outline(meeting, public=...)` is the one place that decides what a public reader
-may see. In the public outline, an agenda item, minute or action arising that is not
-public keeps its number and says that it was withheld and why (the Schedule 12A
-paragraph, or that it is confidential); its heading, text, presenter, papers and owner are
-not in the outline at all, so no template can show them by mistake. A minute under a
-withheld item is withheld with it.
+`minutes_outline(meeting, public=...)` builds them; what a public reader may see is
+decided by the one rule, `biip.publication.verdict` (a record is public only if it and
+everything it belongs to is public). In the public outline, an agenda item, minute or
+action arising that is not public keeps its number and says that it was withheld and why
+(the Schedule 12A paragraph, or that it is confidential); its heading, text, presenter,
+papers and owner are not in the outline at all, so no template can show them by mistake.
+A minute under a withheld item is withheld with it; formal advice that is not public is
+left out, counted with its reason.
 """
 
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from biip.models import PublicationStatus
+from django.db.models import Prefetch
+
+from biip.publication import verdict, withheld_reason
 from meetings.models import AgendaItem, Attendance, FormalAdvice, Meeting, MeetingAction, Minute
 
-
-def withheld_reason(record) -> str:
-    """Why a record is withheld from the public, in words."""
-    if record.publication_status == PublicationStatus.EXEMPT:
-        paragraph = record.get_exemption_paragraph_display().split(": ", 1)
-        return (
-            f"Exempt under paragraph {paragraph[0]} of Schedule 12A to the Local Government "
-            f"Act 1972 ({paragraph[-1]})"
-        )
-    return "Confidential"
+__all__ = ["minutes_outline", "withheld_reason"]
 
 
 @dataclass
@@ -76,7 +71,8 @@ class Outline:
     apologies: list[Attendance]
     items: list[ItemEntry]
     actions: list[ActionEntry]
-    advice: list[FormalAdvice]
+    advice: list[FormalAdvice]  # in the public outline, only the public advice
+    advice_withheld: list[str] = field(default_factory=list)  # why each other one is withheld
 
     @property
     def withheld_count(self) -> int:
@@ -106,22 +102,22 @@ def _attendance(meeting: Meeting):
 
 
 def _minute_entry(minute: Minute, *, public: bool, item_withheld: bool) -> MinuteEntry:
-    if public and (item_withheld or not minute.is_public):
-        reason = "" if item_withheld else withheld_reason(minute)
+    answer = verdict(minute)
+    if public and not answer.public:
+        reason = "" if item_withheld else answer.reason
         return MinuteEntry(number=minute.number, withheld=True, reason=reason)
     return MinuteEntry(number=minute.number, text=minute.text, minute=minute)
 
 
 def _item_entry(item: AgendaItem, *, public: bool) -> ItemEntry:
-    withheld = public and not item.is_public
+    answer = verdict(item)
+    withheld = public and not answer.public
     minutes = [
         _minute_entry(minute, public=public, item_withheld=withheld)
         for minute in item.minutes.all()
     ]
     if withheld:
-        return ItemEntry(
-            number=item.number, withheld=True, reason=withheld_reason(item), minutes=minutes
-        )
+        return ItemEntry(number=item.number, withheld=True, reason=answer.reason, minutes=minutes)
     return ItemEntry(
         number=item.number,
         heading=item.heading,
@@ -134,13 +130,10 @@ def _item_entry(item: AgendaItem, *, public: bool) -> ItemEntry:
 
 def _action_entry(action: MeetingAction, *, public: bool) -> ActionEntry:
     minute = action.minute
-    shown = action.is_public and (
-        minute is None or (minute.is_public and minute.agenda_item.is_public)
-    )
     number = minute.number if minute else None
-    if public and not shown:
-        reason = withheld_reason(action) if not action.is_public else "Withheld with its minute"
-        return ActionEntry(minute_number=number, withheld=True, reason=reason)
+    answer = verdict(action)
+    if public and not answer.public:
+        return ActionEntry(minute_number=number, withheld=True, reason=answer.reason)
     return ActionEntry(
         minute_number=number,
         description=action.description,
@@ -156,13 +149,15 @@ def minutes_outline(meeting: Meeting, *, public: bool) -> Outline:
     A fixed number of queries, whatever the size of the meeting."""
     present, apologies = _attendance(meeting)
     items = list(
-        meeting.agenda_items.select_related("presenter")
-        .prefetch_related("minutes")
+        meeting.agenda_items.select_related("presenter", "meeting")
+        .prefetch_related(Prefetch("minutes", Minute.objects.select_related("meeting")))
         .order_by("number")
     )
     actions = meeting.actions.select_related(
-        "owner", "minute", "minute__agenda_item", "promoted_to"
+        "owner", "meeting", "minute__meeting", "minute__agenda_item__meeting", "promoted_to"
     ).order_by("minute__number", "pk")
+    advice = list(meeting.formal_advice.select_related("meeting").order_by("pk"))
+    shown = [row for row in advice if not public or verdict(row).public]
     return Outline(
         meeting=meeting,
         public=public,
@@ -170,5 +165,6 @@ def minutes_outline(meeting: Meeting, *, public: bool) -> Outline:
         apologies=apologies,
         items=[_item_entry(item, public=public) for item in items],
         actions=[_action_entry(action, public=public) for action in actions],
-        advice=list(meeting.formal_advice.order_by("pk")),
+        advice=shown,
+        advice_withheld=[verdict(row).reason for row in advice if row not in shown],
     )

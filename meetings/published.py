@@ -96,6 +96,7 @@ def freeze(outline: Outline, amendments) -> dict:
             {"key": advice.pk, "none_given": advice.none_given, "advice": advice.advice}
             for advice in outline.advice
         ],
+        "advice_withheld": list(outline.advice_withheld),
         "amendments": [amendment.public_note for amendment in amendments],
     }
 
@@ -175,6 +176,10 @@ def thaw(publication: MinutesPublication, live: Outline) -> tuple[Outline, list[
             SimpleNamespace(pk=row["key"], none_given=row["none_given"], advice=row["advice"])
             for row in data["advice"]
             if ("advice", row["key"]) not in withheld_now
+        ],
+        advice_withheld=[
+            *data.get("advice_withheld", []),
+            *(WITHHELD_SINCE for row in data["advice"] if ("advice", row["key"]) in withheld_now),
         ],
     )
     return outline, data["amendments"]

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from biip.models import PublicationStatus
 from meetings.access import (
     can_manage_meetings,
     can_update_meeting_action,
@@ -413,15 +414,30 @@ def update_meeting_action(
 
 @transaction.atomic
 def record_formal_advice(
-    *, user: AbstractBaseUser, meeting: Meeting, none_given: bool, advice: str = ""
+    *,
+    user: AbstractBaseUser,
+    meeting: Meeting,
+    none_given: bool,
+    advice: str = "",
+    publication_status: str = PublicationStatus.PUBLIC,
+    exemption_paragraph: int | None = None,
+    exemption_review_date: datetime.date | None = None,
 ) -> FormalAdvice:
-    """Record advice the panel gave, or that it gave none. Recording "none given" replaces
-    any advice recorded; recording advice replaces a "none given"."""
+    """Record advice the panel gave (public, exempt or confidential, as a minute), or that
+    it gave none. Recording "none given" replaces any advice recorded; recording advice
+    replaces a "none given"."""
     require_meeting_manager(user)
     with _changing(meeting, user) as change:
         meeting = change.meeting
         advice = "" if none_given else advice.strip()
-        record = FormalAdvice(meeting=meeting, none_given=none_given, advice=advice)
+        record = FormalAdvice(
+            meeting=meeting,
+            none_given=none_given,
+            advice=advice,
+            publication_status=publication_status,
+            exemption_paragraph=exemption_paragraph,
+            exemption_review_date=exemption_review_date,
+        )
         record.full_clean()
         stale = (
             meeting.formal_advice.all()

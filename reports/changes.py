@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 
 from biip.models import RAG
+from biip.publication import verdict
 from reports.data import Dataset
 from reports.models import ActionSnapshot, RiskSnapshot
 
@@ -33,8 +34,8 @@ def label(rag: str) -> str:
 
 class Change:
     """What every change offers a public version: its reference and whether both its
-    rows (earlier and later, where they exist) are public; if not, the publication status
-    of the one withheld, for the reason in words."""
+    rows (earlier and later, where they exist) are public; if not, the verdict of the one
+    withheld, for the reason in words."""
 
     before: object
     after: object
@@ -58,15 +59,9 @@ class Change:
         return all(row.is_public for row in self.rows)
 
     @property
-    def publication_status(self) -> str:
-        return self.row.publication_status
-
-    @property
-    def exemption_paragraph(self) -> int | None:
-        return self.row.exemption_paragraph
-
-    def get_exemption_paragraph_display(self) -> str:
-        return self.row.get_exemption_paragraph_display()
+    def publication_verdict(self):
+        """For biip.publication: the verdict of the row that decides."""
+        return verdict(self.row)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from biip.models import Directorate, Person
-from meetings.models import Meeting, MeetingAction, Minute
+from biip.publication import STRICTNESS
+from meetings.models import AgendaItem, Meeting, MeetingAction, Minute
 from plans.history import as_at
 from plans.models import (
     Action,
@@ -201,17 +202,38 @@ def freeze_indicators(moment: datetime.datetime | None) -> list[IndicatorSnapsho
     return rows
 
 
+def statuses(model: type[Model], moment: datetime.datetime | None, *extra: str) -> dict:
+    """{pk: (publication_status, exemption_paragraph, *extra)} as the records stood."""
+    rows = records(model, moment).values_list(
+        "id", "publication_status", "exemption_paragraph", *extra
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def frozen_status(action, minutes: dict, items: dict) -> tuple[str, int | None]:
+    """The strictest of the action's own status, its minute's and its agenda item's, as
+    they stood: an action arising is withheld with its minute (biip.publication). Whether
+    its meeting's minutes are published is judged when a public version is made."""
+    own = (action.publication_status, action.exemption_paragraph)
+    minute = minutes.get(action.minute_id)
+    chain = [own, minute[:2], items.get(minute[2], own)] if minute else [own]
+    return max(chain, key=lambda status: STRICTNESS.get(status[0], 2))
+
+
 def freeze_meeting_actions(moment: datetime.datetime | None) -> list[MeetingActionSnapshot]:
     meetings = {
         pk: (title, date) for pk, title, date in Meeting.objects.values_list("pk", "title", "date")
     }
     minutes = dict(Minute.objects.values_list("pk", "number"))
+    minute_statuses = statuses(Minute, moment, "agenda_item_id")
+    item_statuses = statuses(AgendaItem, moment)
     people = dict(Person.objects.values_list("pk", "name"))
     rows = []
     for action in records(MeetingAction, moment).order_by("meeting_id", "id"):
         title, date = meetings.get(action.meeting_id, ("", None))
         if date is None:
             continue
+        status, paragraph = frozen_status(action, minute_statuses, item_statuses)
         rows.append(
             MeetingActionSnapshot(
                 meeting_action_id=action.id,
@@ -223,8 +245,8 @@ def freeze_meeting_actions(moment: datetime.datetime | None) -> list[MeetingActi
                 due_date=action.due_date,
                 status=action.status,
                 completed_on=action.completed_on,
-                publication_status=action.publication_status,
-                exemption_paragraph=action.exemption_paragraph,
+                publication_status=status,
+                exemption_paragraph=paragraph,
             )
         )
     rows.sort(key=lambda row: (row.meeting_date, row.minute_number or 0, row.meeting_action_id))

@@ -122,10 +122,11 @@ class SectionForm(PublicationForm):
             "publication_status",
             "exemption_paragraph",
             "exemption_review_date",
+            "heading_public",
         ]
         formfield_callback = uk_dates
         widgets = {"publication_status": Radios}
-        labels = {"body": "Text"}
+        labels = {"body": "Text", "heading_public": "The heading may be published"}
         help_texts = {
             "body": "Markdown: a blank line between paragraphs, **bold**, *italic*, "
             '"- " for a list, "### " for a heading, [words](https://address) for a link. '
@@ -138,8 +139,13 @@ class SectionForm(PublicationForm):
         self.setup_publication("section")
         self.fields["publication_status"].help_text = (
             "Public sections appear in the public version. An exempt or confidential "
-            "section is left out of it: the public version shows only its heading, that it "
-            "was withheld, and why."
+            "section is left out of it: the public version shows only a neutral heading "
+            "(such as “Section 3: withheld, exempt under paragraph 4 of Schedule 12A”), "
+            "that it was withheld, and why."
+        )
+        self.fields["heading_public"].help_text = (
+            "Tick only if the heading itself may be made public: a withheld section then "
+            "keeps its heading in the public version, instead of the neutral one."
         )
         set_messages(self, {"heading": "Enter the section's heading"})
 
@@ -147,6 +153,7 @@ class SectionForm(PublicationForm):
         return {
             "heading": self.cleaned_data["heading"],
             "body": self.cleaned_data["body"],
+            "heading_public": self.cleaned_data["heading_public"],
             **self.publication_data(),
         }
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from biip.history import History
 from biip.models import RAG, Person, PublicationStatus, Publishable, Schedule12AParagraph
+from biip.publication import is_public
 from plans.models import AssuranceStatus, Cycle, DueDates, ImprovementPlan, RiskScores, Theme
 
 
@@ -70,7 +71,11 @@ class Snapshot(models.Model):
 
 class FrozenPublication(models.Model):
     """The publication status a record had when it was frozen (no constraint: it is a
-    copy of a record that met them)."""
+    copy of a record that met them). Whether the row may be shown to the public is
+    `biip.publication`'s to say: by the stricter of this frozen status and the live
+    record's verdict now (`source_field` names the live record)."""
+
+    source_field = ""  # the foreign key to the live record the row was copied from
 
     publication_status = models.CharField(
         max_length=12, choices=PublicationStatus.choices, default=PublicationStatus.PUBLIC
@@ -84,10 +89,18 @@ class FrozenPublication(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.publication_status == PublicationStatus.PUBLIC
+        return is_public(self)
+
+    @property
+    def publication_source_id(self) -> int | None:
+        return getattr(self, f"{self.source_field}_id")
+
+    def publication_source(self):
+        return getattr(self, self.source_field)
 
 
 class ActionSnapshot(DueDates, FrozenPublication):
+    source_field = "action"
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="actions")
     action = models.ForeignKey(
         "plans.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -138,6 +151,7 @@ class ActionSnapshot(DueDates, FrozenPublication):
 
 
 class RiskSnapshot(RiskScores, FrozenPublication):
+    source_field = "risk"
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="risks")
     risk = models.ForeignKey(
         "plans.Risk", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -210,6 +224,7 @@ class IndicatorSnapshot(models.Model):
 
 
 class MeetingActionSnapshot(FrozenPublication):
+    source_field = "meeting_action"
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="meeting_actions")
     meeting_action = models.ForeignKey(
         "meetings.MeetingAction",
@@ -374,6 +389,12 @@ class ReportSection(Publishable):
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(blank=True, help_text="Markdown")
+    heading_public = models.BooleanField(
+        "the heading may be published",
+        default=False,
+        help_text="When the section is withheld, a public version shows its heading, "
+        "not a neutral one",
+    )
     history = History()
 
     class Meta:

@@ -3,9 +3,11 @@ browser preview and the PDF share it) and the PDF.
 
 `document_input(report, public=, draft=, snapshot=, content_at=)` gathers the report's
 particulars and narrative sections as they stood at `content_at` (from their history; now
-when None), the sections' Markdown rendered and sanitised, withholding in a public version
-every section that is not public (only its heading and the reason remain), and the data:
-the snapshot's (or live data) and the cycle before, for "what changed".
+when None), the sections' Markdown rendered and sanitised, and the data: the snapshot's
+(or live data) and the cycle before, for "what changed". In a public version the one rule
+(`biip.publication`) withholds every section, action, risk and action arising that is not
+public, by the stricter of its status as it stood and its status now: only a neutral
+heading (or the heading, if marked publishable) and the reason remain.
 
 `render_document_html(doc, for_pdf=)` renders the document module's TEMPLATE (which extends
 `reports/documents/base.html`) with its `build_context(doc)` and the common context: the
@@ -26,12 +28,13 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from biip.pdf import PDF_VARIANT, StaticFilesFetcher
+from biip.publication import frozen_verdict, withheld_heading
 from plans.history import as_at
 from reports.data import dataset_for, previous_dataset
 from reports.documents import DocumentInput, SectionView
 from reports.markdown import render_markdown
 from reports.models import Report, ReportSection, ReportVersion, Snapshot
-from reports.publication import withheld_reason
+from reports.publication import judge_dataset
 
 PUBLIC_MARKING = "OFFICIAL"
 INTERNAL_MARKING = "OFFICIAL-SENSITIVE"
@@ -83,16 +86,23 @@ def sections_as_at(report: Report, moment: datetime.datetime | None) -> list:
     return list(rows.order_by("order", "id"))
 
 
-def section_view(section, *, public: bool) -> SectionView:
+def section_view(section, *, public: bool, number: int = 0, now=None) -> SectionView:
+    """The section as a document shows it. In a public version a section is withheld by
+    the stricter of its status as it stood (`section`) and now (`now`, the live section),
+    and its heading, free text, is replaced by a neutral one ("Section 3: withheld, ...")
+    unless the secretariat marked it publishable, then and now."""
     view = SectionView(
         key=section.key,
         heading=section.heading,
         order=section.order,
         theme_id=section.theme_id,
     )
-    if public and section.publication_status != "public":
+    answer = frozen_verdict(section, now)
+    if public and not answer.public:
         view.withheld = True
-        view.reason = withheld_reason(section)
+        view.reason = answer.reason
+        if not (section.heading_public and (now is None or now.heading_public)):
+            view.heading = withheld_heading(number, answer)
     else:
         view.html = render_markdown(section.body)
     return view
@@ -114,16 +124,23 @@ def document_input(
     content_at: datetime.datetime | None = None,
 ) -> DocumentInput:
     """What a document is built from (see the module's docstring)."""
+    sections = sections_as_at(report, content_at)
     dataset = dataset_for(snapshot, report.plan_id)
+    previous = previous_dataset(dataset, report.plan_id)
+    if public:
+        judge_dataset(dataset)
+        judge_dataset(previous)
+    now = ReportSection.objects.in_bulk([section.id for section in sections]) if public else {}
     return DocumentInput(
         report=report_as_at(report, content_at),
         dataset=dataset,
         sections=[
-            section_view(section, public=public) for section in sections_as_at(report, content_at)
+            section_view(section, public=public, number=number, now=now.get(section.id))
+            for number, section in enumerate(sections, start=1)
         ],
         public=public,
         draft=draft,
-        previous=previous_dataset(dataset, report.plan_id),
+        previous=previous,
     )
 
 

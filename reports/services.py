@@ -147,6 +147,7 @@ def update_section(
     publication_status: str = PublicationStatus.PUBLIC,
     exemption_paragraph: int | None = None,
     exemption_review_date: datetime.date | None = None,
+    heading_public: bool = False,
     seen_version: int | None = None,
 ) -> ReportSection:
     """Save a narrative section of a draft report (Markdown; kept with its history)."""
@@ -159,6 +160,7 @@ def update_section(
     section.publication_status = publication_status
     section.exemption_paragraph = exemption_paragraph
     section.exemption_review_date = exemption_review_date
+    section.heading_public = heading_public
     _save(section, user)
     return section
 

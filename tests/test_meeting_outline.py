@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 
 from biip.models import PublicationStatus
-from meetings.models import Attendance
+from meetings.models import Attendance, Meeting
 from meetings.outline import minutes_outline, withheld_reason
 from tests.base import RolesTestCase
 from tests.factories import (
@@ -39,7 +39,7 @@ class OutlineTest(RolesTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.meeting = make_meeting()
+        cls.meeting = make_meeting(status=Meeting.Status.PUBLISHED)
         cls.public_item = make_agenda_item(cls.meeting, number=1, heading="Budget update")
         cls.open_minute = make_minute(cls.public_item, number=1, text="Overspend down to 2.8m.")
         cls.secret_minute = make_minute(
@@ -113,3 +113,25 @@ class OutlineTest(RolesTestCase):
     def test_a_fixed_number_of_queries(self):
         with self.assertNumQueries(5):
             minutes_outline(self.meeting, public=True)
+
+
+class UnpublishedOutlineTest(RolesTestCase):
+    """A meeting's content is public only once its minutes are published: the public
+    outline of any other meeting withholds every item, minute, action and advice."""
+
+    def test_everything_is_withheld_until_the_minutes_are_published(self):
+        meeting = make_meeting(status=Meeting.Status.MINUTES_AGREED)
+        item = make_agenda_item(meeting, number=1, heading="AGREED-HEADING")
+        minute = make_minute(item, number=1, text="AGREED-MINUTE")
+        make_meeting_action(minute, self.olivia.person, description="AGREED-ACTION")
+        outline = minutes_outline(meeting, public=True)
+        self.assertTrue(outline.items[0].withheld)
+        self.assertTrue(outline.actions[0].withheld)
+        self.assertIn("minutes of its meeting are published", outline.items[0].reason)
+        everything = " ".join(texts(outline.items) + texts(outline.actions))
+        self.assertNotIn("AGREED-", everything)
+        meeting.status = Meeting.Status.PUBLISHED
+        meeting.save()
+        outline = minutes_outline(Meeting.objects.get(pk=meeting.pk), public=True)
+        self.assertEqual(outline.items[0].heading, "AGREED-HEADING")
+        self.assertEqual(outline.actions[0].description, "AGREED-ACTION")

@@ -72,7 +72,11 @@ class FormalAdviceTest(RolesTestCase):
     def test_administrator_records_advice_which_replaces_none_given(self):
         FormalAdvice.objects.create(meeting=self.meeting, none_given=True)
         self.client.force_login(self.alex)
-        data = {"given": "advice", "advice": "Publish decisions on exit packages."}
+        data = {
+            "given": "advice",
+            "advice": "Publish decisions on exit packages.",
+            "publication_status": "public",
+        }
         response = self.client.post(self.url, data)
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.recorded(), [(False, "Publish decisions on exit packages.")])
@@ -80,7 +84,8 @@ class FormalAdviceTest(RolesTestCase):
 
     def test_the_advice_is_needed_when_advice_was_given(self):
         self.client.force_login(self.sam)
-        response = self.client.post(self.url, {"given": "advice", "advice": "  "})
+        data = {"given": "advice", "advice": "  ", "publication_status": "public"}
+        response = self.client.post(self.url, data)
         self.assertEqual(
             response.context["form"].errors, {"advice": ["Enter the advice the panel gave"]}
         )
@@ -98,3 +103,28 @@ class FormalAdviceTest(RolesTestCase):
         )
         self.assertContains(response, '<a href="#id_given_0">')
         self.assertFalse(FormalAdvice.objects.exists())
+
+    def test_advice_needs_a_publication_status(self):
+        self.client.force_login(self.sam)
+        response = self.client.post(self.url, {"given": "advice", "advice": "Cut the posts."})
+        self.assertEqual(
+            response.context["form"].errors,
+            {"publication_status": ["Choose whether it is public, exempt or confidential"]},
+        )
+        self.assertContains(response, "Cut the posts.")
+        self.assertFalse(FormalAdvice.objects.exists())
+
+    def test_exempt_advice_is_recorded_with_its_paragraph(self):
+        self.client.force_login(self.sam)
+        data = {
+            "given": "advice",
+            "advice": "Settle the dispute.",
+            "publication_status": "exempt",
+            "exemption_paragraph": "4",
+            "exemption_review_date": "31/03/2020",
+        }
+        response = self.client.post(self.url, data)
+        self.assertEqual(response.status_code, 302)
+        advice = FormalAdvice.objects.get()
+        self.assertEqual((advice.publication_status, advice.exemption_paragraph), ("exempt", 4))
+        self.assertEqual(advice.history.latest().history_user, self.sam)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from biip.forms import ConflictCheckedForm, Radios, UKDateField, set_messages, uk_dates
 from biip.forms import without_blank as drop_blank
 from biip.models import Organisation, Person, PublicationStatus
-from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Minute
+from meetings.models import AgendaItem, Attendance, FormalAdvice, Meeting, MeetingAction, Minute
 
 PUBLICATION_FIELDS = ["publication_status", "exemption_paragraph", "exemption_review_date"]
 
@@ -413,8 +413,12 @@ class MeetingActionForm(PublicationForm):
 # Formal advice
 
 
-class FormalAdviceForm(forms.Form):
+class FormalAdviceForm(PublicationForm):
+    """Formal advice, or that none was given; advice has a publication status like a
+    minute (withheld from the public unless public)."""
+
     NONE, GIVEN = "none", "advice"
+    noun = "formal advice"
     given = forms.ChoiceField(
         label="Did the panel give formal advice at this meeting?",
         choices=[(NONE, "No formal advice was given"), (GIVEN, "Yes, record the advice")],
@@ -422,17 +426,30 @@ class FormalAdviceForm(forms.Form):
     )
     advice = forms.CharField(label="The advice", required=False, widget=forms.Textarea, strip=True)
 
+    class Meta:
+        model = FormalAdvice
+        fields = PUBLICATION_FIELDS
+        formfield_callback = uk_dates
+        widgets = {"publication_status": Radios}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        set_messages(self, {"given": "Choose whether the panel gave formal advice"})
+        self.setup_publication("piece of advice")
+        self.fields["publication_status"].required = False  # asked only of advice given
+        set_messages(
+            self, {"given": "Choose whether the panel gave formal advice", **PUBLICATION_MESSAGES}
+        )
         set_choice_messages(self, {"given": "Choose whether the panel gave formal advice"})
 
     def clean(self):
         data = super().clean()
         if data.get("given") == self.GIVEN and not data.get("advice"):
             self.add_error("advice", "Enter the advice the panel gave")
+        if data.get("given") == self.GIVEN and not data.get("publication_status"):
+            self.add_error("publication_status", PUBLICATION_MESSAGES["publication_status"])
         if data.get("given") == self.NONE:
             data["advice"] = ""
+            data["publication_status"] = PublicationStatus.PUBLIC
         return data
 
 

@@ -404,6 +404,7 @@ def formal_advice(request, pk: int):
                 meeting=meeting,
                 none_given=none_given,
                 advice=form.cleaned_data["advice"],
+                **form.publication_data(),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -21,6 +21,7 @@ from itertools import groupby
 from biip.charts import LineChart, Series, line_chart
 from biip.dashboard import RagChart, rag_chart
 from biip.models import RAG, RAG_ORDER
+from biip.publication import is_shown
 from plans.indicators import against_target, compare, month_label, spaced_labels
 from plans.models import Indicator, Risk
 from plans.risks import Movement, band_key, heat_map, score_of
@@ -181,13 +182,13 @@ def not_updated(actions: list[ActionSnapshot], period: datetime.date) -> list[Ac
 def not_updated_groups(rows: list, public: bool) -> list[NotUpdatedGroup]:
     """By directorate, then lead officer (each alphabetical); withheld rows (public
     version) in a group of their own at the end, with no names."""
-    shown = [row for row in rows if not public or row.is_public]
+    shown = [row for row in rows if is_shown(row, public=public)]
     key = lambda row: (row.directorate or "No directorate", row.lead_officer or "No lead officer")  # noqa: E731
     groups = [
         NotUpdatedGroup(directorate, officer, sorted(group, key=lambda row: row.reference))
         for (directorate, officer), group in groupby(sorted(shown, key=key), key=key)
     ]
-    withheld = [withheld_of(row) for row in rows if public and not row.is_public]
+    withheld = [withheld_of(row) for row in rows if not is_shown(row, public=public)]
     if withheld:
         groups.append(NotUpdatedGroup("Withheld from this public version", "", withheld))
     return first_rows(groups, LIST_LIMIT)
@@ -419,8 +420,7 @@ def build_context(doc: DocumentInput) -> dict:
         [row for row in actions if not row.is_complete], on
     )
     risks = open_risks(dataset.risks)
-    mapped, _ = split_public(risks, public=public)
-    withheld_risks = [withheld_of(row) for row in risks if public and not row.is_public]
+    mapped, withheld_risks = split_public(risks, public=public)
     moves = risk_movements(mapped, doc.previous)
     since = doc.previous.on if doc.previous else period
     waiting = not_updated(actions, period)
@@ -462,6 +462,6 @@ def build_context(doc: DocumentInput) -> dict:
 
 
 def hide_milestone(row: MilestoneRow, public: bool):
-    if public and not row.action.is_public:
+    if not is_shown(row.action, public=public):
         return withheld_of(row.action)
     return row
