@@ -6,9 +6,10 @@ client: the whole request (middleware, session, the filter, the query, the table
 export values, the workbook written and returned).
 
 The peer: what a developer would write by hand for the same file: one values_list query
-of the same fields (the same joins, the same order), each cell put in the same words as
-the app's table (RAG and assurance labels, ISO dates, slippage in days, text that a
-spreadsheet would take for a formula neutralised), written with openpyxl directly
+of the same fields (the same joins, the Version column's subquery, the same order), each
+cell put in the same words as the app's table (RAG and assurance labels, ISO dates,
+slippage in days, text that a spreadsheet would take for a formula neutralised), written
+with openpyxl directly
 (write-only workbook, one sheet, the header row) and saved to memory. The peer's timing
 includes its query, so both sides include fetching the rows; the peer has no HTTP request,
 session or middleware.
@@ -37,6 +38,7 @@ FIELDS = (
     "original_due_date",
     "revised_due_date",
     "last_update_at",
+    "version",
 )
 ORDER = ("-plan__period_start", "reference", "id")  # as plans.views.actions.action_list
 
@@ -48,6 +50,7 @@ def peer_rows(plan_id: int) -> list[list]:
     from biip.listing import neutralise
     from biip.models import RAG
     from plans.models import Action, AssuranceStatus, Theme
+    from plans.services import latest_version
     from plans.tables import ActionTable
 
     rag_words = dict(RAG.choices)
@@ -55,7 +58,12 @@ def peer_rows(plan_id: int) -> list[list]:
     themes = {theme.pk: str(theme) for theme in Theme.objects.all()}
     header = [str(column.header) for column in ActionTable([]).columns.iterall()]
     rows = [header]
-    query = Action.objects.filter(plan_id=plan_id).order_by(*ORDER).values_list(*FIELDS)
+    query = (
+        Action.objects.filter(plan_id=plan_id)
+        .annotate(version=latest_version(Action))
+        .order_by(*ORDER)
+        .values_list(*FIELDS)
+    )
     for (
         reference,
         title,
@@ -69,6 +77,7 @@ def peer_rows(plan_id: int) -> list[list]:
         due,
         revised,
         last_update,
+        version,
     ) in query:
         words = assurance_words[assurance]
         if assured_rag:
@@ -87,6 +96,7 @@ def peer_rows(plan_id: int) -> list[list]:
                 revised.isoformat() if revised else None,
                 (revised - due).days if revised else 0,
                 timezone.localtime(last_update).date().isoformat() if last_update else None,
+                version,
             ]
         )
     return rows

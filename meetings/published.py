@@ -21,7 +21,8 @@ public outline.
 import datetime
 from types import SimpleNamespace
 
-from meetings.models import Meeting, MinutesPublication
+from biip.publication import verdict
+from meetings.models import UNPUBLISHED_MEETING, Meeting, MinutesPublication
 from meetings.outline import ActionEntry, ItemEntry, MinuteEntry, Outline, minutes_outline
 
 WITHHELD_SINCE = "Withheld since these minutes were published"
@@ -44,6 +45,26 @@ def public_keys(outline: Outline) -> set[tuple[str, int]]:
         if entry.action is not None and not entry.withheld
     )
     keys.update(("advice", advice.pk) for advice in outline.advice)
+    return keys
+
+
+def shown_once_published(meeting: Meeting) -> set[tuple[str, int]]:
+    """The keys (as `public_keys`) of every record the public sees once the minutes are
+    published: what an amendment made before the first publication is judged by. A record
+    withheld only because its meeting's minutes are not published yet counts as shown."""
+
+    def shown(record) -> bool:
+        answer = verdict(record)
+        return answer.public or answer.reason == UNPUBLISHED_MEETING
+
+    outline = minutes_outline(meeting, public=False)
+    keys: set[tuple[str, int]] = set()
+    for item in outline.items:
+        if shown(item.item):
+            keys.add(("item", item.item.pk))
+        keys.update(("minute", entry.minute.pk) for entry in item.minutes if shown(entry.minute))
+    keys.update(("action", entry.action.pk) for entry in outline.actions if shown(entry.action))
+    keys.update(("advice", advice.pk) for advice in outline.advice if shown(advice))
     return keys
 
 

@@ -39,8 +39,7 @@ from meetings.models import (
     Minute,
     MinutesAmendment,
 )
-from meetings.outline import minutes_outline
-from meetings.published import public_keys, publish, unpublished_amendments
+from meetings.published import publish, shown_once_published, unpublished_amendments
 from plans.access import can_manage_plans
 from plans.models import Action
 
@@ -113,9 +112,9 @@ def _changing(meeting: Meeting, user: AbstractBaseUser) -> Iterator[Change]:
     if meeting.is_locked_for(user):
         raise MinutesAreARecord
     amendment = meeting.open_amendment(user)
-    shown_before = public_keys(minutes_outline(meeting, public=True))
+    shown_before = shown_once_published(meeting)
     yield change
-    shown_after = public_keys(minutes_outline(meeting, public=True))
+    shown_after = shown_once_published(meeting)
     withheld = any(key not in shown_before for key in change.before) or any(
         key not in shown_after for key in change.after
     )

@@ -52,7 +52,8 @@ class Change:
 
     @property
     def reference(self) -> str:
-        return self.row.reference
+        """Both rows have it (changes pair rows by reference): no verdict is needed."""
+        return self.rows[0].reference
 
     @property
     def is_public(self) -> bool:

@@ -36,6 +36,7 @@ PROJECT_APPS = {"biip", "plans", "meetings", "reports"}
 # A snapshot's rows are frozen copies of the records at a cycle's close, written once by
 # the snapshot service (reports.snapshots): the snapshot itself keeps history.
 UNTRACKED = {
+    "meetings.minutespublication",  # the public minutes frozen at publication, never changed
     "reports.actionsnapshot",
     "reports.indicatorsnapshot",
     "reports.meetingactionsnapshot",

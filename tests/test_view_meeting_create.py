@@ -172,10 +172,12 @@ class MinuteAMeetingEndToEndTest(RolesTestCase):
             {"status": "held"},
             {"status": "drafted"},
             {"status": "agreed", "agreed_at": following.pk},
-            {"status": "published"},
         ):
             response = self.client.post(status_url, data)
             self.assertEqual(response.status_code, 302, data)
+        response = self.client.post(status_url, {"status": "published"})
+        self.assertRedirects(response, reverse("minutes-publish", args=[pk]))
+        self.assertEqual(self.client.post(reverse("minutes-publish", args=[pk])).status_code, 302)
         meeting.refresh_from_db()
         self.assertEqual(meeting.status, Meeting.Status.PUBLISHED)
         self.assertEqual(meeting.minutes_agreed_at, following)
