@@ -824,6 +824,7 @@ class DemoLoader:
                 raised_by=self.panel_user,
                 raised_at=raised_at,
             )
+            self.challenged(challenge)
             if not created:
                 continue
             if row.get("response"):
@@ -852,6 +853,41 @@ class DemoLoader:
                 theme=self.theme(row.get("theme")),
                 **fields,
             )
+
+    def challenged(self, challenge: Challenge):
+        """The assurance decision raising `challenge` records, as the app records it
+        (plans.services.raise_challenge), dated when it was raised: "challenged" on the
+        update challenged (the one named, else the action's latest then), carried by the
+        action if that update is still its latest and no later decision was made on it
+        (or if the action has no update at all), so the dashboard counts it challenged."""
+        action, when = challenge.action, challenge.raised_at
+        update = (
+            challenge.update
+            or action.updates.filter(created_at__lte=when).order_by("-period").first()
+        )
+        if update is None:
+            carried = not action.updates.exists()
+        else:
+            assurance, created = self.get_or_create(
+                Assurance,
+                {
+                    "update": update,
+                    "decided_by": challenge.raised_by,
+                    "decision": AssuranceStatus.CHALLENGED,
+                    "decided_at": when,
+                },
+                when,
+                by=challenge.raised_by,
+            )
+            carried = (
+                created
+                and action.last_update_at == update.created_at
+                and not update.assurances.filter(decided_at__gt=when).exists()
+            )
+        if carried and action.assurance != AssuranceStatus.CHALLENGED:
+            action.assurance = AssuranceStatus.CHALLENGED
+            action.assured_rag = ""
+            self.save(action, when, challenge.raised_by)
 
     # -- monthly update cycles ---------------------------------------------------------
 

@@ -42,6 +42,12 @@ def can_assure(user) -> bool:
     return has_role(user, Role.PANEL, Role.SECRETARIAT, Role.ADMINISTRATOR)
 
 
+def can_see_cycle_status(user) -> bool:
+    """The update cycle page (who has updated for the month) is the panel's and the
+    secretariat's (and administrators')."""
+    return has_role(user, Role.PANEL, Role.SECRETARIAT, Role.ADMINISTRATOR)
+
+
 def can_manage_plans(user) -> bool:
     return has_role(user, Role.SECRETARIAT, Role.ADMINISTRATOR)
 

@@ -1086,8 +1086,16 @@ class ImportJob(models.Model):
     chosen = models.JSONField(
         default=list, blank=True, help_text="References of the conflicts chosen to be applied"
     )
+    held = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{row, reference, action, message, only}]: rows whose RAG and progress "
+        "are not imported, this month's update on the action being someone else's",
+    )
     skipped_count = models.PositiveIntegerField(
-        default=0, help_text="Conflicts left as they are in the app"
+        default=0,
+        help_text="Rows left as they are in the app: conflicts not chosen, and rows whose "
+        "update is held back and which change nothing else",
     )
     message = models.TextField(blank=True, help_text="Why the job failed, in words")
     created_by = models.ForeignKey(

@@ -9,13 +9,14 @@ from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import dateformat, timezone
 
 from biip.models import RAG
 from plans import services
 from plans.imports import applying
-from plans.models import Action, ProgressUpdate
+from plans.models import Action, ProgressUpdate, current_period
 from tests.base import RolesTestCase
-from tests.factories import make_action, make_recommendation, make_source
+from tests.factories import make_action, make_recommendation, make_source, make_update
 from tests.import_helpers import HEADINGS, reference_data, row
 from tests.test_import_checking import run_check
 
@@ -61,7 +62,7 @@ class Applying(RolesTestCase):
         ]
 
     def apply(self, rows, **kwargs):
-        outcome = run_check(self.plan, self.versioned(rows), HEADERS)
+        outcome = run_check(self.plan, self.versioned(rows), HEADERS, user=self.sam)
         self.assertEqual(outcome.errors, [])
         return applying.apply(
             plan=self.plan, user=self.sam, outcome=outcome, file_name="plan.xlsx", **kwargs
@@ -100,7 +101,7 @@ class Applying(RolesTestCase):
         def import_progress():
             version = services.action_version(self.kept)
             cells = row(ref="IP19-01") + ["Budget agreed by Cabinet", version]
-            outcome = run_check(self.plan, [cells], headers)
+            outcome = run_check(self.plan, [cells], headers, user=self.sam)
             self.assertEqual(outcome.errors, [])
             return applying.apply(
                 plan=self.plan, user=self.sam, outcome=outcome, file_name="tracker.csv"
@@ -120,9 +121,13 @@ class Applying(RolesTestCase):
         self.assertEqual(ProgressUpdate.objects.count(), 1)
 
     def conflicting(self):
-        """IP19-02 as an officer left it after the file was made (an update to Red)."""
+        """IP19-02 as the secretariat left it after the file was made (an update to Red),
+        imported by the secretariat (whose own update this month an import may revise)."""
         outcome = run_check(
-            self.plan, self.versioned([row(ref="IP19-02", title="Renamed") + ["K-06"]]), HEADERS
+            self.plan,
+            self.versioned([row(ref="IP19-02", title="Renamed") + ["K-06"]]),
+            HEADERS,
+            user=self.sam,
         )
         services.record_update(
             user=self.sam,
@@ -136,6 +141,7 @@ class Applying(RolesTestCase):
             self.plan,
             [row(ref="IP19-02", title="Renamed") + ["K-06", outcome.changed[0].version]],
             HEADERS,
+            user=self.sam,
         )
 
     def test_a_conflict_not_chosen_is_skipped_and_counted(self):
@@ -169,6 +175,84 @@ class Applying(RolesTestCase):
         self.assertEqual((result.updated, result.skipped), (1, 0))
         self.moved.refresh_from_db()
         self.assertEqual((self.moved.title, self.moved.rag), ("Renamed", "green"))
+
+    def officers_update(self) -> ProgressUpdate:
+        """This month's update on IP19-02 by its officer (Olivia), moving it to Amber."""
+        update = make_update(self.moved, self.olivia, period=current_period(), rag=RAG.AMBER)
+        self.moved.rag = RAG.AMBER
+        self.moved._history_user = self.olivia
+        self.moved.save()
+        return update
+
+    def assert_kept(self, update: ProgressUpdate) -> None:
+        """The officer's update and the action's RAG are as the officer left them."""
+        history = update.history.count()
+        update.refresh_from_db()
+        self.assertEqual(
+            (update.author, update.rag, update.narrative), (self.olivia, "amber", "On track.")
+        )
+        self.assertEqual(update.history.count(), history)
+        self.assertEqual(ProgressUpdate.objects.filter(action=self.moved).count(), 1)
+        self.moved.refresh_from_db()
+        self.assertEqual(self.moved.rag, RAG.AMBER)
+
+    def test_an_officers_update_this_month_is_never_rewritten_by_a_file(self):
+        update = self.officers_update()
+        outcome = run_check(
+            self.plan,
+            self.versioned([row(ref="IP19-02", title=self.moved.title, rag="Red") + [""]]),
+            HEADERS,
+            user=self.sam,
+        )
+        self.assertEqual(
+            (len(outcome.changed), len(outcome.conflicts), outcome.held_only), (0, 0, 1)
+        )
+        author = self.olivia.get_full_name() or self.olivia.get_username()
+        self.assertEqual(
+            outcome.held[0].held,
+            f"This month already has {author}’s update of "
+            f"{dateformat.format(timezone.localtime(update.created_at), 'j F Y')} on IP19-02, "
+            "so the file’s RAG and progress for it are not imported. Give a new update on the "
+            "action’s page instead.",
+        )
+        history = self.moved.history.count()
+        result = applying.apply(plan=self.plan, user=self.sam, outcome=outcome, file_name="f.csv")
+        self.assertEqual((result.updated, result.skipped), (0, 1))
+        self.assert_kept(update)
+        self.assertEqual(self.moved.history.count(), history)
+
+    def test_a_row_held_back_still_saves_its_other_changes(self):
+        update = self.officers_update()
+        result = self.apply([row(ref="IP19-02", title="Renamed", rag="Red") + [""]])
+        self.assertEqual((result.updated, result.skipped), (1, 0))
+        self.assert_kept(update)
+        self.assertEqual(self.moved.title, "Renamed")
+
+    def test_a_chosen_conflict_never_rewrites_an_officers_update(self):
+        stale = (
+            run_check(
+                self.plan,
+                self.versioned([row(ref="IP19-02", title="Renamed") + [""]]),
+                HEADERS,
+                user=self.sam,
+            )
+            .changed[0]
+            .version
+        )
+        update = self.officers_update()
+        outcome = run_check(
+            self.plan, [row(ref="IP19-02", title="Renamed") + ["", stale]], HEADERS, user=self.sam
+        )
+        self.assertEqual([r.reference for r in outcome.conflicts], ["IP19-02"])
+        self.assertEqual([d["field"] for d in outcome.conflicts[0].differences], ["Title"])
+        self.assertEqual([r.reference for r in outcome.held], ["IP19-02"])
+        shown = outcome.conflicts[0].version
+        result = applying.apply(
+            plan=self.plan, user=self.sam, outcome=outcome, chosen={"IP19-02": shown}
+        )
+        self.assertEqual((result.updated, result.skipped), (1, 0))
+        self.assert_kept(update)
+        self.assertEqual(self.moved.title, "Renamed")
 
     def test_history_names_the_importing_user_and_unchanged_actions_get_none(self):
         kept_history = self.kept.history.count()

@@ -15,6 +15,7 @@ from plans.imports.checking import check, columns_of
 from plans.imports.fields import guess_mapping
 from plans.imports.reading import FORMULA, CellError
 from plans.imports.values import Invalid
+from plans.models import current_period
 from tests.base import RolesTestCase
 from tests.factories import (
     make_action,
@@ -23,12 +24,15 @@ from tests.factories import (
     make_person,
     make_recommendation,
     make_source,
+    make_update,
 )
 from tests.import_helpers import HEADINGS, reference_data, row
 
 
 def run_check(plan, rows: list[list], headers: list[str] = HEADINGS, **kwargs):
-    """Check `rows` (from row 2, as under a heading row) with the guessed mapping."""
+    """Check `rows` (from row 2, as under a heading row) with the guessed mapping, for
+    `user` to import (None unless given: no one's own update is revised)."""
+    kwargs.setdefault("user", None)
     mapping = guess_mapping(headers)
     columns = columns_of(mapping)
     numbered = [
@@ -240,6 +244,7 @@ class Problems(CheckTestCase):
             headers=headers,
             mapping=mapping,
             rows=[(2, ["A-1", "T", "FG", "Kate Charlton", "31/03/2020", "Pink"])],
+            user=None,
         )
         self.assertEqual(outcome.errors[0]["column"], "Column F")
 
@@ -451,6 +456,62 @@ class BlankCells(CheckTestCase):
             self.plan, [row(ref="A-1", rag="A") + ["£2.5m saved", "Old description"]], headers
         )
         self.assertEqual(outcome.conflicts[0].changed, ["progress"])
+
+
+class MonthsUpdate(CheckTestCase):
+    """A RAG or progress from the file lands on this month's update: held back (said in
+    words) when that update is someone else's, recorded when it is the importer's own."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.action = make_action(
+            plan=cls.plan,
+            reference="A-1",
+            title="Set a balanced budget",
+            directorate=cls.finance,
+            lead_officer=cls.kate,
+            original_due_date=datetime.date(2020, 3, 31),
+            rag=RAG.GREEN,
+        )
+
+    def test_held_back_when_this_months_update_is_someone_elses(self):
+        update = make_update(self.action, self.olivia, period=current_period(), rag="green")
+        headers = [*HEADINGS, "Progress update"]
+        outcome = run_check(
+            self.plan, [row(ref="A-1", rag="Red") + ["Late"]], headers, user=self.sam
+        )
+        [held] = outcome.held
+        self.assertEqual((held.update, held.changed, outcome.held_only), (None, [], 1))
+        self.assertEqual((outcome.changed, outcome.conflicts, outcome.unchanged), ([], [], 0))
+        author = self.olivia.get_full_name() or self.olivia.get_username()
+        self.assertIn(f"This month already has {author}’s update of ", held.held)
+        self.assertIn("are not imported. Give a new update on the action’s page", held.held)
+        self.assertEqual(
+            held.as_held(),
+            {
+                "row": 2,
+                "reference": "A-1",
+                "action": self.action.pk,
+                "message": held.held,
+                "only": True,
+            },
+        )
+        # The importer's own update of the month is revised; an earlier month's is no bar.
+        outcome = run_check(self.plan, [row(ref="A-1", rag="Red")], user=self.olivia)
+        self.assertEqual((outcome.held, outcome.conflicts[0].update["rag"]), ([], RAG.RED))
+        update.period = current_period() - datetime.timedelta(days=40)
+        update.period = update.period.replace(day=1)
+        update.save()
+        outcome = run_check(self.plan, [row(ref="A-1", rag="Red")], user=self.sam)
+        self.assertEqual(outcome.held, [])
+
+    def test_a_held_row_keeps_its_other_changes(self):
+        make_update(self.action, self.olivia, period=current_period())
+        outcome = run_check(self.plan, [row(ref="A-1", title="Renamed", rag="Red")], user=self.sam)
+        self.assertEqual(outcome.held_only, 0)
+        self.assertEqual([r.changed for r in outcome.conflicts], [["title"]])
+        self.assertFalse(outcome.held[0].as_held()["only"])
 
 
 class Values(SimpleTestCase):

@@ -9,6 +9,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from openpyxl import load_workbook
 
 from biip.models import RAG
@@ -58,8 +59,10 @@ class StaleImport(PrivateMedia, RolesTestCase):
         workbook.save(buffer)
         return buffer.getvalue()
 
-    def officer_updates(self, action: Action, rag: str, narrative: str) -> None:
-        self.client.force_login(self.olivia)
+    def officer_updates(self, action: Action, rag: str, narrative: str, user=None) -> None:
+        """This month's update on `action` through the update page, by Olivia (its
+        officer) unless `user` is given."""
+        self.client.force_login(user or self.olivia)
         response = self.client.post(
             reverse("action-update", args=[action.pk]),
             {
@@ -95,10 +98,58 @@ class StaleImport(PrivateMedia, RolesTestCase):
         self.assertEqual(job.status, Status.DONE, job.message)
         return job
 
-    def test_the_conflict_is_shown_and_nothing_changes_until_chosen(self):
+    def test_an_officers_update_is_never_rewritten_by_the_old_file(self):
         old_file = self.export()
         action = self.actions[0]
         self.officer_updates(action, "amber", "Recruitment delayed by the hiring freeze.")
+        officers_update = ProgressUpdate.objects.get(action=action)
+        update_history = officers_update.history.count()
+        history = action.history.count()
+
+        job = self.check("actions.xlsx", old_file)
+        self.assertEqual((job.updated_count, job.conflicts, job.skipped_count), (0, [], 1))
+        author = self.olivia.get_full_name() or self.olivia.get_username()
+        said = (
+            f"This month already has {author}’s update of "
+            f"{dateformat.format(timezone.localtime(officers_update.created_at), 'j F Y')}"
+            " on IP19-01, so the file’s RAG and progress for it are not imported. Give a "
+            "new update on the action’s page instead."
+        )
+        page = self.client.get(reverse("import", args=[job.pk]))
+        self.assertContains(
+            page,
+            "6 rows: 0 new actions, 6 to update (0 changed, 1 skipped (this month's update "
+            "is someone else's), 5 unchanged), 0 with errors.",
+            html=True,
+        )
+        self.assertContains(page, said)
+        self.assertContains(page, f'href="{action.get_absolute_url()}"')
+        self.assertNotContains(page, 'name="apply"')
+
+        job = self.confirm(job, chosen=["IP19-01"])  # not a conflict: cannot be chosen
+        self.assertEqual((job.updated_count, job.skipped_count), (0, 1))
+        page = self.client.get(reverse("import", args=[job.pk]))
+        self.assertContains(page, "Created 0, updated 0, unchanged 5, skipped 1")
+        self.assertContains(page, "1 action was left as it is in the app: this month already")
+        self.assertContains(page, said)
+        self.assertNotContains(page, "not chosen to be imported")
+        action.refresh_from_db()
+        self.assertEqual(action.rag, RAG.AMBER)
+        self.assertEqual(action.history.count(), history)
+        self.assertEqual(list(action.updates.all()), [officers_update])
+        officers_update.refresh_from_db()
+        self.assertEqual(
+            (officers_update.author, officers_update.rag, officers_update.narrative),
+            (self.olivia, RAG.AMBER, "Recruitment delayed by the hiring freeze."),
+        )
+        self.assertEqual(officers_update.history.count(), update_history)
+
+    def test_the_conflict_is_shown_and_nothing_changes_until_chosen(self):
+        """This month's update is the importer's own (the secretariat's): the file may
+        revise it, when chosen."""
+        old_file = self.export()
+        action = self.actions[0]
+        self.officer_updates(action, "amber", "Recruitment delayed.", user=self.sam)
         officers_update = ProgressUpdate.objects.get(action=action)
 
         job = self.check("actions.xlsx", old_file)
@@ -120,10 +171,10 @@ class StaleImport(PrivateMedia, RolesTestCase):
         action.refresh_from_db()
         self.assertEqual(action.rag, RAG.AMBER)
         self.assertEqual(action.history.count(), history)
-        self.assertEqual(action.history.latest().history_user, self.olivia)
+        self.assertEqual(action.history.latest().history_user, self.sam)
         self.assertEqual(list(action.updates.all()), [officers_update])
         officers_update.refresh_from_db()
-        self.assertEqual(officers_update.author, self.olivia)
+        self.assertEqual(officers_update.author, self.sam)
         self.assertEqual(officers_update.rag, RAG.AMBER)
         self.assertEqual((job.updated_count, job.skipped_count), (0, 1))
         page = self.client.get(reverse("import", args=[job.pk]))
@@ -139,12 +190,8 @@ class StaleImport(PrivateMedia, RolesTestCase):
         self.assertEqual((update.rag, update.author), (RAG.GREEN, self.sam))
         self.assertIn("From the file “actions.xlsx”", update.narrative)
         self.assertEqual(action.history.latest().history_user, self.sam)
-        # The officer's update is kept in the update's history, under their name.
-        self.assertTrue(
-            update.history.filter(
-                author=self.olivia, rag=RAG.AMBER, history_user=self.olivia
-            ).exists()
-        )
+        # The earlier version of the update is kept in its history.
+        self.assertTrue(update.history.filter(author=self.sam, rag=RAG.AMBER).exists())
 
     def test_two_stale_files_report_truthfully_and_revert_nothing(self):
         exported = self.export()
@@ -160,17 +207,21 @@ class StaleImport(PrivateMedia, RolesTestCase):
         self.assertEqual((job.updated_count, job.skipped_count), (1, 4))
         page = self.client.get(reverse("import", args=[job.pk]))
         self.assertContains(page, "Created 0, updated 1, unchanged 1, skipped 4")
+        self.assertContains(page, "4 actions were left as they are in the app: this month")
 
         job = self.check("second.xlsx", second)
         self.assertEqual(job.updated_count, 1)  # IP19-06's RAG: no one changed it since
+        # IP19-05 was renamed by the first file; IP19-01 to 04 have the officer's update.
+        self.assertEqual([c["reference"] for c in job.conflicts], ["IP19-05"])
         self.assertEqual(
-            [c["reference"] for c in job.conflicts],
-            ["IP19-01", "IP19-02", "IP19-03", "IP19-04", "IP19-05"],
+            [h["reference"] for h in job.held], ["IP19-01", "IP19-02", "IP19-03", "IP19-04"]
         )
         job = self.confirm(job)
         self.assertEqual((job.created_count, job.updated_count, job.skipped_count), (0, 1, 5))
         page = self.client.get(reverse("import", args=[job.pk]))
         self.assertContains(page, "Created 0, updated 1, unchanged 0, skipped 5")
+        self.assertContains(page, "1 action was left as it is in the app: it changed")
+        self.assertContains(page, "4 actions were left as they are in the app: this month")
         rags = dict(Action.objects.values_list("reference", "rag"))
         self.assertEqual(
             rags,

@@ -15,6 +15,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from biip.demo import DEMO_PASSWORD, DEMO_SIGN_INS, DemoDataError, database_has_data, load_demo
@@ -23,6 +24,7 @@ from meetings.models import AgendaItem, Attendance, FormalAdvice, Meeting, Meeti
 from plans.models import (
     Action,
     Assurance,
+    AssuranceStatus,
     Challenge,
     ImprovementPlan,
     Indicator,
@@ -317,6 +319,36 @@ class SeedDemoLoadsTheDocuments(TestCase):
         self.assertEqual(values, sorted(values, reverse=True))
         illustrative = overspend.values.filter(note__startswith="Illustrative")
         self.assertEqual(illustrative.count(), 7)
+
+    def test_every_challenge_is_a_challenged_decision_and_the_dashboard_counts_it(self):
+        """As raising a challenge in the app does (plans.services.raise_challenge): the
+        update challenged gets a "challenged" decision dated when it was raised, and the
+        action with the open challenge on its latest update is challenged, not "Not yet
+        reviewed", so the current plan's dashboard counts it."""
+        for challenge in Challenge.objects.select_related("update", "action"):
+            with self.subTest(action=challenge.action.reference):
+                decision = Assurance.objects.get(
+                    update=challenge.update,
+                    decision=AssuranceStatus.CHALLENGED,
+                    decided_at=challenge.raised_at,
+                )
+                self.assertEqual(decision.decided_by, challenge.raised_by)
+                self.assertEqual(decision.history.get().history_date, challenge.raised_at)
+        open_challenge = Challenge.objects.get(status=Challenge.Status.OPEN)
+        action = open_challenge.action
+        self.assertEqual(action.updates.order_by("-period").first(), open_challenge.update)
+        self.assertEqual(action.assurance, AssuranceStatus.CHALLENGED)
+        self.assertEqual(action.history.latest().history_user, open_challenge.raised_by)
+        self.client.force_login(User.objects.get(username="panel"))
+        page = self.client.get(reverse("home"))
+        words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+        challenged = re.search(r"Not yet assured: challenged (\d+) challenged", words)
+        self.assertIsNotNone(challenged, "the dashboard shows its challenged count")
+        self.assertEqual(
+            int(challenged.group(1)),
+            Action.objects.filter(plan=action.plan, assurance=AssuranceStatus.CHALLENGED).count(),
+        )
+        self.assertGreaterEqual(int(challenged.group(1)), 1)
 
     def test_a_second_run_changes_nothing(self):
         before = all_model_counts()

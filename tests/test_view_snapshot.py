@@ -83,6 +83,44 @@ class SnapshotAccess(SnapshotPageCase):
         self.assertEqual(self.client.get(reverse("snapshot", args=[999])).status_code, 404)
 
 
+class SnapshotLinks(SnapshotPageCase):
+    """No link on the snapshot pages leads a role to a page that refuses it: the update
+    cycle page only for those who may see it, creating a report only for those who may."""
+
+    def links(self, response) -> set[str]:
+        hrefs = set(re.findall(r'href="(/[^"#]*)"', response.content.decode()))
+        return {href.replace("&amp;", "&") for href in hrefs if not href.startswith("/static/")}
+
+    def test_no_link_is_refused_for_any_role(self):
+        make_report(self.sam, plan=self.plan, snapshot=self.february, title="Stock-take")
+        pages = (reverse("snapshots"), self.url)
+        for user in (self.olivia, self.oscar, self.pat, self.sam, self.alex):
+            self.client.force_login(user)
+            links = set().union(*(self.links(self.client.get(page)) for page in pages))
+            self.assertIn(reverse("snapshot-actions", args=[self.february.pk]), links)
+            for link in sorted(links):
+                with self.subTest(user=user.username, link=link):
+                    self.assertNotIn(self.client.get(link).status_code, (403, 404, 405, 500))
+
+    def test_the_cycle_and_report_links_by_role(self):
+        create = f'href="{reverse("report-create")}?snapshot={self.february.pk}"'
+        cycle = f'href="{reverse("cycle-status")}"'
+        for user, sees_cycle, creates in (
+            (self.olivia, False, False),
+            (self.pat, True, False),
+            (self.sam, True, True),
+            (self.alex, True, True),
+        ):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                listing = self.client.get(reverse("snapshots"))
+                self.assertContains(listing, "update cycle page")
+                self.assertEqual(cycle in listing.content.decode(), sees_cycle)
+                detail = self.client.get(self.url)
+                self.assertEqual(create in detail.content.decode(), creates)
+                self.assertEqual('id="create-report"' in detail.content.decode(), creates)
+
+
 class SnapshotShows(SnapshotPageCase):
     def test_the_counts(self):
         self.client.force_login(self.pat)

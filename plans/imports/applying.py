@@ -12,8 +12,10 @@ action is still as the check page showed it; any other is skipped, and counted a
 RAG and progress: on an action already in the plan, a RAG or progress text that differs
 is recorded as this month's update by the person importing, "from the file ...", through
 plans.services.record_update (the one way an action's RAG moves, with its history and
-assurance reset). If this month already has an update, that is how record_update revises
-it: the update's history keeps the earlier version and its author.
+assurance reset). If this month already has the importer's own update, record_update
+revises it (its history keeps the earlier version). If this month's update is someone
+else's, the checking step has held the row's RAG and progress back (an officer's update is
+never rewritten by a file): a row of which nothing else changes is skipped, and counted so.
 """
 
 from dataclasses import dataclass
@@ -52,7 +54,8 @@ def apply(
     """Create the outcome's new actions and save its changed ones, as `user`, in one
     transaction. The outcome must have no errors. Of its conflicts, only those `chosen`
     ({reference: the action's version the check page showed}) whose action is still at
-    that version are applied; the others are skipped."""
+    that version are applied; the others are skipped, as are the rows whose monthly update
+    is held back and which change nothing else."""
     if outcome.error_count:
         raise ValueError("An import with errors cannot be applied.")
     with transaction.atomic():
@@ -77,7 +80,7 @@ def apply(
     return Result(
         created=len(outcome.new),
         updated=len(outcome.changed) + len(applied),
-        skipped=len(outcome.conflicts) - len(applied),
+        skipped=len(outcome.conflicts) - len(applied) + outcome.held_only,
     )
 
 

@@ -13,6 +13,9 @@ What a cell means:
   (when no column is matched to Description); on an action already in the plan, a RAG or
   progress update that differs is recorded as a monthly update by the person importing
   (plans.services.record_update), never written over the action's RAG or an update;
+- such an update is held back (not imported, and said so on the check page) when the
+  month already has an update on the action by someone other than the person importing:
+  an officer's update is never rewritten by a file (the importer's own is revised);
 - a row that would change an action already in the plan is a conflict when the action
   changed since the version the row was exported from (its Version column, the action's
   latest history id when exported, as plans.services.version_of gives it), or when the
@@ -31,14 +34,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
+from django.utils import dateformat, timezone
 
 from biip.models import RAG, Directorate, Person, PublicationStatus
 from plans.imports import values
 from plans.imports.fields import FIELDS_BY_NAME, normalise
 from plans.imports.values import Invalid, shown
-from plans.models import Action, ImprovementPlan, ProgressUpdate, Recommendation, Theme
+from plans.models import (
+    Action,
+    ImprovementPlan,
+    ProgressUpdate,
+    Recommendation,
+    Theme,
+    current_period,
+)
 from plans.services import RATINGS, latest_version
 
 PROGRESS_EVERY = 250
@@ -81,6 +93,23 @@ class Row:
     file_version: int | None = None
     version: int = 0
     differences: list[dict[str, str]] = field(default_factory=list)
+    # Why the row's RAG and progress are not imported (this month's update is someone
+    # else's), in words; "" when nothing is held back.
+    held: str = ""
+
+    @property
+    def is_held_only(self) -> bool:
+        """Nothing of the row is imported: its update is held back and it changes no more."""
+        return bool(self.held) and not self.changed
+
+    def as_held(self) -> dict:
+        return {
+            "row": self.number,
+            "reference": self.reference,
+            "action": self.action.pk,
+            "message": self.held,
+            "only": self.is_held_only,
+        }
 
     @property
     def is_conflict(self) -> bool:
@@ -105,7 +134,14 @@ class Outcome:
     new: list[Row] = field(default_factory=list)
     changed: list[Row] = field(default_factory=list)
     conflicts: list[Row] = field(default_factory=list)
+    # Rows whose RAG and progress are held back (some may change other fields).
+    held: list[Row] = field(default_factory=list)
     unchanged: int = 0
+
+    @property
+    def held_only(self) -> int:
+        """Rows of which nothing is imported, their update being held back."""
+        return sum(row.is_held_only for row in self.held)
 
     def add_error(self, row: int | None, column: str, message: str) -> None:
         self.error_count += 1
@@ -144,8 +180,21 @@ def _ref_key(reference: str) -> str:
 class Lookups:
     """The app's reference data and the plan's actions, read once, in dicts."""
 
-    def __init__(self, plan: ImprovementPlan, *, with_recommendations: bool):
+    def __init__(
+        self,
+        plan: ImprovementPlan,
+        *,
+        with_recommendations: bool,
+        user: AbstractBaseUser | None = None,
+    ):
         self.plan = plan
+        self.user_id = user.pk if user is not None else None
+        self.month_updates: dict[int, ProgressUpdate] = {
+            update.action_id: update
+            for update in ProgressUpdate.objects.filter(
+                action__plan=plan, period=current_period()
+            ).select_related("author")
+        }
         directorates = list(Directorate.objects.all())
         self.directorates: dict[str, Directorate] = {
             _key(directorate.short_name): directorate for directorate in directorates
@@ -185,6 +234,21 @@ class Lookups:
             ):
                 self.action_recommendations[action_id].add(recommendation_id)
         self.plan_names = {_key(plan.short_name), _key(plan.title)}
+
+    def held(self, action: Action) -> str:
+        """Why a monthly update from the file cannot be recorded on `action`, or "": this
+        month already has its update by someone other than the person importing (one
+        update per action per month, and an officer's update is never rewritten)."""
+        update = self.month_updates.get(action.pk)
+        if update is None or update.author_id == self.user_id:
+            return ""
+        author = update.author.get_full_name() or update.author.get_username()
+        given = dateformat.format(timezone.localtime(update.created_at), "j F Y")
+        return (
+            f"This month already has {author}’s update of {given} on "
+            f"{action.reference}, so the file’s RAG and progress for it are not imported. "
+            "Give a new update on the action’s page instead."
+        )
 
     def directorate(self, raw: str) -> Directorate:
         found = self.directorates.get(_key(raw))
@@ -448,7 +512,11 @@ class RowChecker:
         if progress and progress != without_import_note(action.latest_narrative):
             row.changed.append("progress")
         if {"rag", "progress"} & set(row.changed):
-            row.update = {"rag": rag, "narrative": progress}
+            row.held = self.lookups.held(action)
+            if row.held:
+                row.changed = [name for name in row.changed if name not in ("rag", "progress")]
+            else:
+                row.update = {"rag": rag, "narrative": progress}
         row.differences = [self._difference(row, name) for name in row.changed]
         return row
 
@@ -509,11 +577,13 @@ def check(
     headers: list[str],
     mapping: dict[str, int],
     rows: Iterable[tuple[int, list]],
+    user: AbstractBaseUser | None,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Check `rows` ((row number, values of the mapped columns in `columns_of(mapping)`
-    order)), calling `progress(rows checked)` every PROGRESS_EVERY rows."""
-    lookups = Lookups(plan, with_recommendations="recommendations" in mapping)
+    order)) for `user` to import (None: no one's own update is revised), calling
+    `progress(rows checked)` every PROGRESS_EVERY rows."""
+    lookups = Lookups(plan, with_recommendations="recommendations" in mapping, user=user)
     checker = RowChecker(lookups, headers, mapping)
     columns = columns_of(mapping)
     outcome = Outcome()
@@ -524,13 +594,15 @@ def check(
         )
         outcome.rows += 1
         if row is not None:
+            if row.held:
+                outcome.held.append(row)
             if row.action is None:
                 outcome.new.append(row)
             elif row.is_conflict:
                 outcome.conflicts.append(row)
             elif row.changed:
                 outcome.changed.append(row)
-            else:
+            elif not row.held:
                 outcome.unchanged += 1
         if progress is not None and outcome.rows % PROGRESS_EVERY == 0:
             progress(outcome.rows)

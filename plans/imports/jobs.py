@@ -103,7 +103,12 @@ def _checked_rows(job: ImportJob) -> Outcome:
         _save(job, "rows_done")
 
     outcome = checking.check(
-        plan=job.plan, headers=job.headers, mapping=job.mapping, rows=rows, progress=progress
+        plan=job.plan,
+        headers=job.headers,
+        mapping=job.mapping,
+        rows=rows,
+        user=job.created_by,
+        progress=progress,
     )
     job.rows_done = job.total_rows
     return outcome
@@ -111,8 +116,9 @@ def _checked_rows(job: ImportJob) -> Outcome:
 
 def check_job(job: ImportJob) -> Outcome:
     """Check every row: the job is then checked, with its problems and what importing
-    would do (created_count new actions, updated_count changed, and the conflicts, which
-    are applied only if chosen)."""
+    would do (created_count new actions, updated_count changed, the conflicts, which are
+    applied only if chosen, and the rows whose monthly update is held back, of which
+    skipped_count change nothing else)."""
     outcome = _checked_rows(job)
     job.errors = outcome.errors
     job.message = outcome.errors_note
@@ -120,7 +126,8 @@ def check_job(job: ImportJob) -> Outcome:
     job.updated_count = len(outcome.changed)
     job.conflicts = [row.as_conflict() for row in outcome.conflicts]
     job.chosen = []
-    job.skipped_count = 0
+    job.held = [row.as_held() for row in outcome.held]
+    job.skipped_count = outcome.held_only
     job.status = ImportJob.Status.CHECKED
     _save(job)
     return outcome
@@ -152,6 +159,7 @@ def import_job(job: ImportJob) -> applying.Result | None:
         job.created_count = result.created
         job.updated_count = result.updated
         job.skipped_count = result.skipped
+        job.held = [row.as_held() for row in outcome.held]
         job.status = ImportJob.Status.DONE
         job.message = ""
         job.finished_at = timezone.now()

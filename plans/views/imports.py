@@ -88,6 +88,7 @@ def import_mapping(request, pk: int):
                 job.total_rows = job.rows_done = job.created_count = job.updated_count = 0
                 job.errors, job.message, job.finished_at = [], "", None
                 job.conflicts, job.chosen, job.skipped_count = [], [], 0
+                job.held = []
                 job._history_user = request.user
                 job.save()
                 jobs.start(job)
@@ -111,12 +112,15 @@ def import_detail(request, pk: int):
     error_rows = {error["row"] for error in job.errors if error.get("row")}
     conflicts = len(job.conflicts) if job.status == ImportJob.Status.CHECKED else 0
     changed = job.updated_count + conflicts + job.skipped_count
+    held_only = sum(1 for held in job.held if held["only"])
     context = {
         "job": job,
         "plan": job.plan,
         "error_rows": len(error_rows),
         "existing": job.total_rows - job.created_count - len(error_rows),
         "unchanged": job.total_rows - job.created_count - changed - len(error_rows),
+        "held_only": held_only,
+        "conflicts_skipped": job.skipped_count - held_only,
         "Status": ImportJob.Status,
     }
     return render(request, "plans/imports/import_detail.html", context)

@@ -28,6 +28,7 @@ from meetings.models import MeetingAction
 from plans import services
 from plans.access import (
     can_assure,
+    can_see_cycle_status,
     can_update_action,
     get_action_for_update,
     get_action_for_view,
@@ -583,7 +584,7 @@ def cycle_groups(plan: ImprovementPlan, period: datetime.date) -> list[Directora
 @login_required
 def cycle_status(request):
     """Who has updated for the cycle's month, by directorate and lead officer."""
-    if not has_role(request.user, Role.SECRETARIAT, Role.ADMINISTRATOR, Role.PANEL):
+    if not can_see_cycle_status(request.user):
         raise PermissionDenied("The cycle's status is for the secretariat and the panel.")
     cycle = Cycle.objects.current()
     period = cycle.period if cycle else timezone.localdate().replace(day=1)

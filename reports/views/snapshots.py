@@ -2,8 +2,9 @@
 
 The secretariat and administrators close cycles: a confirmation page says what will be
 frozen, and the POST closes the cycle and shows its snapshot. Every signed-in role reads
-the snapshots: their counts, what changed since the month before, and links to create a
-report from them. Writes go through reports.snapshots.close_cycle.
+the snapshots: their counts and what changed since the month before; those who prepare
+reports also see a link to create one from a snapshot, and those who see the update cycle
+page a link to it. Writes go through reports.snapshots.close_cycle.
 """
 
 from django.contrib import messages
@@ -15,7 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from biip.models import RAG
+from plans.access import can_see_cycle_status
 from plans.models import RiskBand
+from reports.access import can_manage_reports
 from reports.changes import compare
 from reports.data import snapshot_dataset
 from reports.models import Report, Snapshot
@@ -66,7 +69,8 @@ def snapshot_list(request):
         .order_by("-cycle__period")
     )
     rows = [(snapshot, as_at_in_words(snapshot.as_at)) for snapshot in snapshots]
-    return render(request, "reports/snapshots/snapshot_list.html", {"rows": rows})
+    context = {"rows": rows, "can_see_cycle": can_see_cycle_status(request.user)}
+    return render(request, "reports/snapshots/snapshot_list.html", context)
 
 
 @require_safe
@@ -88,7 +92,9 @@ def snapshot_detail(request, pk: int):
         "past_tolerance": past_tolerance(snapshot, data.risks),
         "indicators": latest_indicator_values(data.indicators),
         "reports": Report.objects.filter(snapshot=snapshot).order_by("-created_at"),
-        "create_url": f"{reverse('report-create')}?snapshot={snapshot.pk}",
+        "create_url": f"{reverse('report-create')}?snapshot={snapshot.pk}"
+        if can_manage_reports(request.user)
+        else "",
     }
     return render(request, "reports/snapshots/snapshot_detail.html", context)
 
