@@ -152,3 +152,22 @@ def test_sqlite_writers_take_the_lock_when_the_transaction_begins_and_wait_for_i
     assert options == {"transaction_mode": "IMMEDIATE", "timeout": 20}
     monkeypatch.setenv("SQLITE_LOCK_TIMEOUT", "5")
     assert database_from_url("sqlite:////tmp/x.sqlite3")["OPTIONS"]["timeout"] == 5
+
+
+def test_the_fast_test_hasher_stays_in_the_tests():
+    """tests/conftest.py hashes passwords with MD5 for speed; the app, in a fresh process,
+    still hashes with Django's PBKDF2 (biip/settings.py leaves PASSWORD_HASHERS alone)."""
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'biip.settings'; "
+        "django.setup(); from django.contrib.auth.hashers import make_password; "
+        "print(make_password('improve-2019').split('$')[0])"
+    )
+    done = run_settings(script, {}, drop=())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "pbkdf2_sha256"
+
+
+def test_the_tests_hash_with_the_fast_hasher():
+    from django.contrib.auth.hashers import make_password
+
+    assert make_password("improve-2019").startswith("md5$")
