@@ -48,16 +48,15 @@ def public_keys(outline: Outline) -> set[tuple[str, int]]:
     return keys
 
 
-def shown_once_published(meeting: Meeting) -> set[tuple[str, int]]:
-    """The keys (as `public_keys`) of every record the public sees once the minutes are
-    published: what an amendment made before the first publication is judged by. A record
-    withheld only because its meeting's minutes are not published yet counts as shown."""
+def _shown_once_published(outline: Outline) -> set[tuple[str, int]]:
+    """Of an internal outline, the keys (as `public_keys`) of every record the public sees
+    once the minutes are published. A record withheld only because its meeting's minutes
+    are not published yet counts as shown."""
 
     def shown(record) -> bool:
         answer = verdict(record)
         return answer.public or answer.reason == UNPUBLISHED_MEETING
 
-    outline = minutes_outline(meeting, public=False)
     keys: set[tuple[str, int]] = set()
     for item in outline.items:
         if shown(item.item):
@@ -66,6 +65,26 @@ def shown_once_published(meeting: Meeting) -> set[tuple[str, int]]:
     keys.update(("action", entry.action.pk) for entry in outline.actions if shown(entry.action))
     keys.update(("advice", advice.pk) for advice in outline.advice if shown(advice))
     return keys
+
+
+def shown_once_published(meeting: Meeting) -> set[tuple[str, int]]:
+    """What an amendment made before the first publication is judged by."""
+    return _shown_once_published(minutes_outline(meeting, public=False))
+
+
+def withheld_once_published(meeting: Meeting) -> int:
+    """How many agenda items and minutes the public will see only as withheld once the
+    minutes are published (a minute under a withheld item goes with its item), as the
+    publishing page says before the button."""
+    outline = minutes_outline(meeting, public=False)
+    shown = _shown_once_published(outline)
+    count = 0
+    for item in outline.items:
+        if ("item", item.item.pk) not in shown:
+            count += 1
+        else:
+            count += sum(("minute", entry.minute.pk) not in shown for entry in item.minutes)
+    return count
 
 
 def _person(row) -> dict:

@@ -382,7 +382,9 @@ def remove_meeting_action(*, user: AbstractBaseUser, action: MeetingAction) -> N
     require_meeting_manager(user)
     with _changing(action.meeting, user) as change:
         action = (
-            MeetingAction.objects.select_related("minute").select_for_update().get(pk=action.pk)
+            MeetingAction.objects.select_related("minute")
+            .select_for_update(of=("self",))  # the minute is the nullable side of a join
+            .get(pk=action.pk)
         )
         if action.promoted_to_id is not None:
             raise ValidationError("It has been promoted into the improvement plan, so it stays.")

@@ -46,6 +46,18 @@ class MinutesPublishTest(RolesTestCase):
         )
         self.assertEqual(self.status(), "agreed")
 
+    def test_the_count_is_what_the_public_will_see_once_published(self):
+        """Before publishing, the rule withholds everything of the meeting (its minutes are
+        not published yet): the page counts what publishing will leave withheld."""
+        item = make_agenda_item(self.meeting, number=2, heading="Finance")
+        make_minute(item, number=3, text="The forecast improved.")
+        make_minute(item, number=4, text="Savings are on track.")
+        self.client.force_login(self.sam)
+        response = self.client.get(self.url)
+        self.assertContains(
+            response, "1 withheld item shows only its number and the reason it is withheld"
+        )
+
     def test_publishing(self):
         self.client.force_login(self.sam)
         response = self.client.post(self.url)

@@ -22,8 +22,7 @@ from meetings import services
 from meetings.access import get_amendment_for_update, get_meeting_for_update
 from meetings.forms.editing import AmendmentForm, add_service_errors
 from meetings.models import Meeting
-from meetings.outline import minutes_outline
-from meetings.published import unpublished_amendments
+from meetings.published import unpublished_amendments, withheld_once_published
 from meetings.views.editing import GET_POST, data_or_none, meeting_page
 
 
@@ -94,7 +93,6 @@ def _confirm(request, meeting: Meeting, template: str, act, done: str, context=N
 @login_required
 def minutes_publish(request, pk: int):
     meeting = get_meeting_for_update(request.user, pk)
-    outline = minutes_outline(meeting, public=True)
     return _confirm(
         request,
         meeting,
@@ -103,7 +101,7 @@ def minutes_publish(request, pk: int):
             user=request.user, meeting=meeting, status=Meeting.Status.PUBLISHED
         ),
         "The minutes are published: the public can now read their public parts.",
-        {"withheld_count": outline.withheld_count},
+        {"withheld_count": withheld_once_published(meeting)},
     )
 
 

@@ -5,6 +5,7 @@ checks what each of them sees; at the end, the database holds the challenge, its
 the assurance decision, and each of them was emailed once."""
 
 import datetime
+import re
 
 from django.core import mail
 from django.utils import timezone
@@ -96,7 +97,7 @@ class ChallengeFlow(BrowserTestCase):
             "1 open challenge on your actions"
         )
         olivia.locator("#your-open-challenges").click()
-        expect(olivia).to_have_url(self.url("/challenges/?status=open"))
+        expect(olivia).to_have_url(re.compile(r"/challenges/\?status=open&plan=\d+&mine=1$"))
         card = olivia.locator(".govuk-summary-card")
         expect(card).to_have_count(1)
         expect(card).to_contain_text(QUESTION)
@@ -135,7 +136,8 @@ class ChallengeFlow(BrowserTestCase):
             "Challenge on the November 2019 update Answered"
         )
         expect(challenge_entry).to_contain_text(RESPONSE)
-        expect(pat.locator("#status-assurance")).to_have_text("Not yet reviewed")
+        # Raising the challenge recorded the update as challenged (issue 18, found 10).
+        expect(pat.locator("#status-assurance")).to_have_text("Challenged")
         buttons.get_by_role("button", name="Record assurance on the November 2019 update").click()
 
         expect(pat.get_by_role("heading", level=1)).to_have_text(
@@ -161,9 +163,10 @@ class ChallengeFlow(BrowserTestCase):
         # Olivia sees the decision, and no challenge left for her.
         olivia.reload()
         expect(olivia.locator("#status-assurance")).to_have_text("Assured Amber")
-        expect(olivia.locator("#timeline > li.app-timeline__entry--assurance")).to_contain_text(
-            "By Pat Example"
-        )
+        decisions = olivia.locator("#timeline > li.app-timeline__entry--assurance")
+        expect(decisions).to_have_count(2)  # challenged when raised, then assured
+        expect(decisions.first).to_contain_text("assured By Pat Example")
+        expect(decisions.last).to_contain_text("challenged By Pat Example")
         olivia.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").click()
         expect(olivia.locator("#your-open-challenges")).to_have_text(
             "0 open challenges on your actions"
@@ -180,9 +183,13 @@ class ChallengeFlow(BrowserTestCase):
             (Challenge.Status.ANSWERED, RESPONSE, self.olivia),
         )
         self.assertIsNotNone(challenge.responded_at)
-        assurance = Assurance.objects.get()
+        challenged, assured = Assurance.objects.order_by("pk")
         self.assertEqual(
-            (assurance.update, assurance.decision, assurance.assured_rag, assurance.decided_by),
+            (challenged.update, challenged.decision, challenged.decided_by),
+            (self.november, Assurance.Decision.CHALLENGED, self.pat),
+        )
+        self.assertEqual(
+            (assured.update, assured.decision, assured.assured_rag, assured.decided_by),
             (self.november, Assurance.Decision.ASSURED, RAG.AMBER, self.pat),
         )
         action = Action.objects.get(pk=self.action.pk)
